@@ -1,0 +1,75 @@
+/**
+ * A running broker: the log manager, the handler table and the Kafka protocol listener. Used by the
+ * `sluice broker start` command and, in-process, by the Connect worker's embedded mode and tests.
+ */
+import pino, { type Logger } from 'pino';
+import { parseBrokerConfig, type BrokerConfig } from './config/broker-config';
+import type { Properties } from './config/properties';
+import { AppendNotifier } from './handlers/append-notifier';
+import { brokerHandlers } from './handlers';
+import { RequestRouter } from './handlers/request-router';
+import type { BrokerServices } from './handlers/types';
+import { LogManager } from './log/log-manager';
+import { KafkaServer } from './network/server';
+import { ProducerIdAllocator } from './producer-id-allocator';
+
+export interface BrokerOptions {
+  props: Properties;
+  logger?: Logger;
+}
+
+export class Broker {
+  private constructor(
+    readonly config: BrokerConfig,
+    readonly services: BrokerServices,
+    private readonly server: KafkaServer,
+  ) {}
+
+  static async start(opts: BrokerOptions): Promise<Broker> {
+    const started = Date.now();
+    const logger = opts.logger ?? pino({ name: 'broker' });
+    const config = parseBrokerConfig(opts.props);
+    const logs = await LogManager.open({ logDir: config.logDir, brokerProps: config.props, logger });
+    for (const report of logs.recoveryReports) logger.warn({ report }, 'repaired partition log at start-up');
+    const services: BrokerServices = {
+      config,
+      clusterId: logs.clusterId,
+      logs,
+      appends: new AppendNotifier(),
+      producerIds: await ProducerIdAllocator.open(config.logDir),
+      logger,
+    };
+    const router = new RequestRouter(services, brokerHandlers(), logger);
+    let server: KafkaServer;
+    try {
+      server = await KafkaServer.listen({
+        host: config.listener.host,
+        port: config.listener.port,
+        dispatcher: router,
+        maxRequestBytes: config.socketRequestMaxBytes,
+        logger,
+      });
+    } catch (err) {
+      await logs.close();
+      throw new Error(`cannot listen on ${config.listener.host}:${config.listener.port}: ${(err as Error).message}`);
+    }
+    logs.start();
+    const broker = new Broker(config, services, server);
+    logger.info(
+      { listener: `${config.listener.name}://${config.listener.host}:${broker.port}`, logDir: config.logDir, clusterId: logs.clusterId, topics: logs.listTopics().length, startupMs: Date.now() - started },
+      'broker started',
+    );
+    return broker;
+  }
+
+  get port(): number {
+    return this.server.port;
+  }
+
+  /** Stops accepting requests, then flushes and closes every partition. */
+  async stop(): Promise<void> {
+    await this.server.close();
+    await this.services.logs.close();
+    this.services.logger.info('broker stopped');
+  }
+}
