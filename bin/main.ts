@@ -7,7 +7,14 @@ interface CommandModule {
 }
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  broker: { summary: 'broker start [broker.properties] [--override key=value ...]', load: () => import('./commands/broker') },
+  broker: { summary: 'broker start [broker.properties] [--override key=value ...]', load: () => import('./commands/broker.js') },
+  topics: { summary: '--bootstrap-server H:P --create|--list|--describe|--delete|--alter [--topic T ...]', load: () => import('./commands/topics.js') },
+  'console-producer': { summary: '--bootstrap-server H:P --topic T [--property parse.key=true ...]', load: () => import('./commands/console-producer.js') },
+  'console-consumer': { summary: '--bootstrap-server H:P --topic T [--from-beginning] [--partition P --offset O]', load: () => import('./commands/console-consumer.js') },
+  'get-offsets': { summary: '--bootstrap-server H:P --topic T [--partitions 0,1] [--time -1|-2|ms]', load: () => import('./commands/get-offsets.js') },
+  'dump-log': { summary: '--files a.log,b.index,... [--print-data-log] [--deep-iteration]', load: () => import('./commands/dump-log.js') },
+  'producer-perf-test': { summary: '--topic T --num-records N --record-size S --throughput -1 --producer-props k=v ...', load: () => import('./commands/producer-perf-test.js') },
+  'consumer-perf-test': { summary: '--bootstrap-server H:P --topic T --messages N [--timeout MS]', load: () => import('./commands/consumer-perf-test.js') },
 };
 
 function usage(): string {

@@ -30,7 +30,6 @@ export class Broker {
     const logger = opts.logger ?? pino({ name: 'broker' });
     const config = parseBrokerConfig(opts.props);
     const logs = await LogManager.open({ logDir: config.logDir, brokerProps: config.props, logger });
-    for (const report of logs.recoveryReports) logger.warn({ report }, 'repaired partition log at start-up');
     const services: BrokerServices = {
       config,
       clusterId: logs.clusterId,
@@ -53,6 +52,8 @@ export class Broker {
       await logs.close();
       throw new Error(`cannot listen on ${config.listener.host}:${config.listener.port}: ${(err as Error).message}`);
     }
+    // Listening on port 0 (tests) picks a free port: clients must be told the real one.
+    if (config.advertised.port === 0) config.advertised.port = server.port;
     logs.start();
     const broker = new Broker(config, services, server);
     logger.info(

@@ -6,7 +6,7 @@
  *   0 baseOffset:int64   8 batchLength:int32   12 partitionLeaderEpoch:int32   16 magic:int8
  *   17 crc:uint32 (CRC-32C over bytes [21, end))   21 attributes:int16   23 lastOffsetDelta:int32
  *   27 baseTimestamp:int64   35 maxTimestamp:int64   43 producerId:int64   51 producerEpoch:int16
- *   55 baseSequence:int32   57 recordsCount:int32   61 records...
+ *   53 baseSequence:int32   57 recordsCount:int32   61 records...
  *
  * baseOffset and partitionLeaderEpoch are outside the CRC, so assigning them needs no recompute.
  */
@@ -29,7 +29,7 @@ export const Offset = {
   maxTimestamp: 35,
   producerId: 43,
   producerEpoch: 51,
-  baseSequence: 55,
+  baseSequence: 53,
   recordsCount: 57,
 } as const;
 

@@ -1,0 +1,168 @@
+'use strict';
+/** The stdout summary and docs/benchmarks.md. */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const kcat = require('./kcat');
+const redis = require('./redis');
+const { rows, limits, outsideLoad, fmt, fmtInt } = require('./summary');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+const COLS = [
+  ['scenario', 'scenario'],
+  ['ours', 'ours (Sluice broker)'],
+  ['peer', 'peer (Redis Streams)'],
+  ['ratio', 'ratio ours/peer'],
+  ['target', 'target'],
+  ['met', 'met?'],
+];
+
+function textTable(table) {
+  const widths = COLS.map(([k, h]) => Math.max(h.length, ...table.map((r) => String(r[k]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+  return [line(COLS.map(([, h]) => h)), line(widths.map((w) => '-'.repeat(w))), ...table.map((r) => line(COLS.map(([k]) => r[k])))].join('\n');
+}
+
+function mdTable(headers, data) {
+  const esc = (c) => String(c).replace(/\|/g, '\\|');
+  return [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...data.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+function printSummary(res) {
+  const table = rows(res);
+  const out = [];
+  out.push('');
+  out.push(`Sluice benchmark — ${res.machine ? res.machine.date : ''}`);
+  out.push(textTable(table));
+  for (const p of limits(res, table)) out.push(`\n${p.replace(/\*\*/g, '')}`);
+  for (const n of [...res.notes, ...outsideLoad(res)]) out.push(`note: ${n}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+function detailRows(res) {
+  const names = {
+    oursProduce: 'produce, ours (kcat -P)',
+    redisXadd: 'produce, Redis (XADD)',
+    oursConsume: 'consume, ours (kcat -C)',
+    redisXrange: 'consume, Redis (XRANGE)',
+  };
+  const data = [];
+  for (const sz of res.sizes) {
+    for (const phase of Object.keys(names)) {
+      (sz.runs[phase] || []).forEach((r, i) => {
+        data.push([
+          sz.label,
+          names[phase],
+          i + 1,
+          r.ok ? 'ok' : `FAILED: ${r.error}`,
+          fmt(r.wallS, 2),
+          r.ok ? fmtInt(r.rate) : 'n/a',
+          r.ok ? fmt(r.mbps) : 'n/a',
+          fmt(r.serverCores, 2),
+          fmt(r.serverMainCores, 2),
+          fmt(r.driverCores, 2),
+          fmt(r.otherCores, 2),
+          r.boxBusy === null || r.boxBusy === undefined ? 'n/a' : `${fmt(r.boxBusy * 100, 0)}%`,
+          r.boxSteal === null || r.boxSteal === undefined ? 'n/a' : `${fmt(r.boxSteal * 100, 0)}%`,
+        ]);
+      });
+    }
+  }
+  return data;
+}
+
+/** Shell-quotes an argument for display; placeholders like <port> stay as they are. */
+function q(arg) {
+  const a = String(arg);
+  if (/^<[^>]+>$/.test(a) || /^[\w@%+=:,./<>-]+$/.test(a)) return a;
+  return `'${a.replace(/'/g, "'\\''")}'`;
+}
+const cmd = (args) => args.map(q).join(' ');
+
+function settings(res) {
+  const c = res.cfg;
+  const sizes = res.sizes.map((s) => `${s.label}: N = ${fmtInt(s.n)} records (${fmt((s.n * s.size) / 1e6)} MB payload)`).join('; ');
+  const sz = res.sizes[0] || { size: 100, n: 1000 };
+  const calls = (s) => Math.max(500, Math.ceil(s.n / 1000));
+  return [
+    `- Scale: \`BENCH_SCALE=${c.scale}\`; ${sizes}. Repetitions requested: ${c.reps} (done: ${res.sizes.map((s) => `${s.label} ${s.repsDone}`).join(', ')}), interleaved per repetition as ours-produce, Redis-XADD, ours-consume, Redis-XRANGE.`,
+    `- Our broker: \`node bin/sluice.js broker start --override listeners=PLAINTEXT://127.0.0.1:<port> --override log.dirs=<tmpdir>\`, broker defaults otherwise (topics auto-created with the default partition count; writes go to the page cache, no per-request fsync). Log directory on ${res.machine ? res.machine.tmpFs : '?'} (a temp dir under the OS temp dir). ${res.build || ''}`,
+    `- Produce driver: \`kcat ${cmd(kcat.produceArgs('127.0.0.1:<port>', '<topic>', '<file>'))}\`, a fresh topic per repetition; the file holds N lines of exactly S bytes (a 10-digit sequence number, '-', filler). Timed by wall clock from spawn to exit (so it includes kcat's start-up, metadata round trip and final flush); checked: exit code 0 and the topic's end offset (\`kcat -Q -t <topic>:0:-1\`) = N.`,
+    `- Consume driver: \`kcat ${cmd(kcat.consumeArgs('127.0.0.1:<port>', '<topic>', 'N'))}\` (librdkafka consumer defaults otherwise), right after that repetition's produce (warm page cache); timed by wall clock from spawn to exit. \`-c N\` stops at the N-th record, so the time excludes the end-of-log fetch wait; one byte per message on stdout, counted and checked = N.`,
+    `- Peer: \`redis-server ${cmd(redis.serverArgs('<port>', '<tmpdir>'))}\`; produce = \`redis-benchmark ${cmd(redis.xaddArgs('<port>', 'N', '<key>', '<S-byte-value>'))}\` (default 50 clients), rate = redis-benchmark's own requests/s, checked XLEN = N; consume = \`redis-benchmark ${cmd(redis.xrangeArgs('<port>', 'M', '<key>'))}\` with M = max(500, N/1000) (${fmtInt(calls(sz))} for ${sz.label}), entries/s = calls/s × min(1000, XLEN). The stream is deleted after each repetition.`,
+    `- CPU: utime+stime of the server pid from /proc/<pid>/stat (and /proc/<pid>/task/<pid>/stat for the main thread) before/after each timed run, CLK_TCK = ${res.machine ? res.machine.clkTck : '?'}; driver CPU from bash \`times\` of the reaped child; box busy (user+nice+system+irq+softirq) and steal from /proc/stat, as a share of all ${res.machine ? res.machine.nproc : '?'} vCPUs. Before every timed run the bench calls \`sync\` (untimed) so that write-back of earlier runs' data does not land in it. CPU-s/GB = server CPU seconds / (payload bytes / 10^9), summed over the repetitions. MB = 10^6 bytes.`,
+    `- RSS: VmRSS from /proc/<pid>/status after ${fmt(c.settleMs / 1000, 0)} s idle, once after start-up and once after all runs. Cold start: spawn → the \`"msg":"broker started"\` log line (Redis: "Ready to accept connections"), median of ${c.coldStarts} starts, each on an empty directory.`,
+    `- Budget: runs stop adding repetitions beyond the first when they would pass BENCH_BUDGET_S=${c.budgetSec} s; every child is killed after BENCH_RUN_TIMEOUT_S=${c.runTimeoutSec} s.`,
+  ].join('\n');
+}
+
+/** No paths of this machine in the committed report: the repo, temp and home directories become placeholders. */
+function scrub(text) {
+  const subs = [
+    [ROOT, '<repo>'],
+    [fs.realpathSync(os.tmpdir()), '<tmp>'],
+    [os.tmpdir(), '<tmp>'],
+    [os.homedir(), '~'],
+  ];
+  let out = text;
+  for (const [from, to] of subs) if (from && from.length > 1) out = out.split(from).join(to);
+  return out;
+}
+
+function writeMarkdown(res, file) {
+  const table = rows(res);
+  const m = res.machine || {};
+  const t = res.tools || { versions: {}, have: {} };
+  const lines = [];
+  lines.push('# Benchmarks');
+  lines.push('');
+  lines.push('Generated by `npm run bench` (bench/run.js); rerun it to refresh this page. Our broker and the peer run in the same run on the same box, interleaved, and the targets are ratios of medians (see the performance anchors §7 ground rules).');
+  lines.push('');
+  lines.push('## Machine');
+  lines.push('');
+  lines.push(`- Date: ${m.date || 'n/a'}`);
+  lines.push(`- CPU: ${m.cpuModel || 'n/a'}, nproc = ${m.nproc ?? 'n/a'}, RAM ${m.memGiB ? fmt(m.memGiB) : 'n/a'} GiB, ${m.kernel || ''}`);
+  const pct = (x) => (typeof x === 'number' ? `${Math.round(x * 100)}%` : 'n/a');
+  lines.push(`- Other load on the box: ${pct(m.busyBefore)} of all CPU busy just before the bench, ${pct(m.busyAfter)} just after the runs`);
+  lines.push(`- Node ${m.node || process.version}; ${t.versions.kcat || 'kcat: not installed'}; ${t.versions.redis || 'redis-server/redis-benchmark: not installed'}`);
+  lines.push('');
+  lines.push('## Results');
+  lines.push('');
+  lines.push(mdTable(COLS.map(([, h]) => h), table.map((r) => COLS.map(([k]) => r[k]))));
+  lines.push('');
+  const lim = limits(res, table);
+  if (lim.length) {
+    lines.push('## What limits it');
+    lines.push('');
+    for (const p of lim) lines.push(p, '');
+  }
+  const notes = [...res.notes, ...outsideLoad(res)];
+  if (notes.length || res.fatal) {
+    lines.push('## Notes');
+    lines.push('');
+    for (const n of notes) lines.push(`- ${n}`);
+    if (res.fatal) lines.push(`- The run stopped early: ${res.fatal}`);
+    lines.push('');
+  }
+  lines.push('## Settings');
+  lines.push('');
+  lines.push(settings(res));
+  lines.push('');
+  lines.push('## Every run');
+  lines.push('');
+  lines.push('Cores = CPU seconds / wall seconds of the timed run ("server" is our broker or redis-server, "main" its main thread, "driver" kcat or redis-benchmark, "other" the rest of the box: other processes and kernel threads). Box busy and steal are shares of all vCPUs.');
+  lines.push('');
+  lines.push(mdTable(['size', 'run', 'rep', 'result', 'wall s', 'records/s', 'MB/s', 'server cores', 'main cores', 'driver cores', 'other cores', 'box busy', 'steal'], detailRows(res)));
+  lines.push('');
+  const f = res.footprint;
+  lines.push(
+    `Footprint details: broker cold starts ${(f.brokerCold || []).map((x) => `${fmtInt(x)} ms`).join(', ') || 'n/a'}; ` +
+      `redis-server cold starts ${(f.redisCold || []).map((x) => `${fmtInt(x)} ms`).join(', ') || 'n/a'}; ` +
+      `bare \`node -e\` start ${f.bareNode ? `${fmtInt(f.bareNode.readyMs)} ms, RSS ${fmt(f.bareNode.rssMB)} MB` : 'n/a'}.`,
+  );
+  lines.push('');
+  fs.writeFileSync(file, scrub(lines.join('\n')));
+}
+
+module.exports = { printSummary, writeMarkdown };

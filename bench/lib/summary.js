@@ -1,0 +1,223 @@
+'use strict';
+/** Turns raw runs into the scenario table (medians, ratios, targets) and the "what limits it" facts. */
+
+const NOISE = 0.1; // ground rule: gate on the median ratio with about a 10% noise band
+
+function median(xs) {
+  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+const okRuns = (runs) => (runs || []).filter((r) => r.ok);
+const med = (runs, field) => median(okRuns(runs).map((r) => r[field]));
+
+/** CPU seconds of the server per GB (10^9 B) of payload, over all good runs. */
+function cpuPerGB(runs) {
+  const good = okRuns(runs).filter((r) => r.serverCpuS !== null);
+  const bytes = good.reduce((a, r) => a + r.bytes, 0);
+  if (!bytes) return null;
+  return good.reduce((a, r) => a + r.serverCpuS, 0) / (bytes / 1e9);
+}
+
+function fmtInt(x) {
+  return x === null || x === undefined ? 'n/a' : Math.round(x).toLocaleString('en-US');
+}
+function fmt(x, d = 1) {
+  return x === null || x === undefined ? 'n/a' : x.toFixed(d);
+}
+function fmtRatio(x) {
+  return x === null || x === undefined ? 'n/a' : `${x.toFixed(2)}×`;
+}
+
+/** met? for "higher is better" ratio targets and "at most" absolute targets. */
+function judge(value, target, higherIsBetter) {
+  if (value === null || value === undefined) return 'not measured';
+  if (higherIsBetter ? value >= target : value <= target) return 'yes';
+  const near = higherIsBetter ? value >= target * (1 - NOISE) : value <= target * (1 + NOISE);
+  return near ? 'no (within 10% noise band)' : 'no';
+}
+
+function whyMissing(runs, fallback) {
+  const bad = (runs || []).find((r) => !r.ok);
+  const why = String(bad ? bad.error : fallback);
+  return why.length > 90 ? `${why.slice(0, 87)}...` : why;
+}
+
+/** Builds the summary rows: { scenario, ours, peer, ratio, target, met, key } ... */
+function rows(res) {
+  const out = [];
+  for (const sz of res.sizes) {
+    const R = sz.runs;
+    const prodOurs = med(R.oursProduce, 'rate');
+    const prodPeer = med(R.redisXadd, 'rate');
+    const prodRatio = prodOurs && prodPeer ? prodOurs / prodPeer : null;
+    out.push({
+      key: `produce-${sz.size}`,
+      scenario: `Produce ${sz.label}, records/s (median of ${okRuns(R.oursProduce).length}/${okRuns(R.redisXadd).length})`,
+      ours: prodOurs ? `${fmtInt(prodOurs)} rec/s (${fmt(med(R.oursProduce, 'mbps'))} MB/s)` : `not measured: ${whyMissing(R.oursProduce, res.oursSkipped)}`,
+      peer: prodPeer ? `${fmtInt(prodPeer)} XADD/s (${fmt(med(R.redisXadd, 'mbps'))} MB/s)` : `not measured: ${whyMissing(R.redisXadd, res.peerSkipped)}`,
+      ratio: fmtRatio(prodRatio),
+      target: '≥ 1.0× Redis XADD P=1000',
+      met: prodOurs && prodPeer ? judge(prodRatio, 1.0, true) : 'not measured',
+      ratioValue: prodRatio,
+    });
+    const conOurs = med(R.oursConsume, 'rate');
+    const conPeer = med(R.redisXrange, 'rate');
+    const conRatio = conOurs && conPeer ? conOurs / conPeer : null;
+    out.push({
+      key: `consume-${sz.size}`,
+      scenario: `Consume ${sz.label}, records/s (median of ${okRuns(R.oursConsume).length}/${okRuns(R.redisXrange).length})`,
+      ours: conOurs ? `${fmtInt(conOurs)} rec/s (${fmt(med(R.oursConsume, 'mbps'))} MB/s)` : `not measured: ${whyMissing(R.oursConsume, res.oursSkipped)}`,
+      peer: conPeer ? `${fmtInt(conPeer)} entries/s (${fmt(med(R.redisXrange, 'mbps'))} MB/s)` : `not measured: ${whyMissing(R.redisXrange, res.peerSkipped)}`,
+      ratio: fmtRatio(conRatio),
+      target: '≥ 1.5× Redis XRANGE COUNT 1000',
+      met: conOurs && conPeer ? judge(conRatio, 1.5, true) : 'not measured',
+      ratioValue: conRatio,
+    });
+  }
+  for (const [phase, ours, peer] of [
+    ['produce', 'oursProduce', 'redisXadd'],
+    ['consume', 'oursConsume', 'redisXrange'],
+  ]) {
+    for (const sz of res.sizes) {
+      const o = cpuPerGB(sz.runs[ours]);
+      const p = cpuPerGB(sz.runs[peer]);
+      out.push({
+        key: `cpu-${phase}-${sz.size}`,
+        scenario: `Server CPU-s per GB, ${phase} ${sz.label}`,
+        ours: o === null ? 'n/a' : `${fmt(o, 2)} CPU-s/GB`,
+        peer: p === null ? 'n/a' : `${fmt(p, 2)} CPU-s/GB (redis-server)`,
+        ratio: o !== null && p ? fmtRatio(o / p) : 'n/a',
+        target: 'reported (lower is better)',
+        met: '–',
+      });
+    }
+  }
+  const f = res.footprint;
+  out.push({
+    key: 'rss-idle',
+    scenario: 'Idle RSS after start-up',
+    ours: f.brokerIdleRss ? `${fmt(f.brokerIdleRss)} MB` : 'not measured',
+    peer: f.redisIdleRss ? `${fmt(f.redisIdleRss)} MB (redis-server)` : 'n/a',
+    ratio: f.brokerIdleRss && f.redisIdleRss ? fmtRatio(f.brokerIdleRss / f.redisIdleRss) : 'n/a',
+    target: '≤ 100 MB',
+    met: judge(f.brokerIdleRss, 100, false),
+  });
+  out.push({
+    key: 'rss-after',
+    scenario: `Idle RSS after the runs (${fmt(res.cfg.settleMs / 1000, 0)} s idle)`,
+    ours: f.brokerAfterRss ? `${fmt(f.brokerAfterRss)} MB` : 'not measured',
+    peer: f.redisAfterRss ? `${fmt(f.redisAfterRss)} MB (redis-server)` : 'n/a',
+    ratio: f.brokerAfterRss && f.redisAfterRss ? fmtRatio(f.brokerAfterRss / f.redisAfterRss) : 'n/a',
+    target: '≤ 100 MB',
+    met: judge(f.brokerAfterRss, 100, false),
+  });
+  const coldOurs = median(f.brokerCold || []);
+  const coldPeer = median(f.redisCold || []);
+  out.push({
+    key: 'cold-start',
+    scenario: `Cold start, spawn → ready (median of ${(f.brokerCold || []).length})`,
+    ours: coldOurs ? `${fmtInt(coldOurs)} ms` : 'not measured',
+    peer: coldPeer ? `${fmtInt(coldPeer)} ms (redis-server)` : 'n/a',
+    ratio: coldOurs && coldPeer ? fmtRatio(coldOurs / coldPeer) : 'n/a',
+    target: '≤ 1 s',
+    met: judge(coldOurs, 1000, false),
+  });
+  return out;
+}
+
+/** Median CPU shares during one phase, for the "what limits it" paragraphs. */
+function shares(runs) {
+  return {
+    n: okRuns(runs).length,
+    wall: med(runs, 'wallS'),
+    server: med(runs, 'serverCores'),
+    serverMain: med(runs, 'serverMainCores'),
+    driver: med(runs, 'driverCores'),
+    other: med(runs, 'otherCores'),
+    box: med(runs, 'boxBusy'),
+  };
+}
+
+function shareText(s, serverName, driverName, nproc) {
+  const parts = [`${serverName} ${fmt(s.server, 2)} cores`];
+  if (s.serverMain !== null) parts[0] += ` (its main thread ${fmt(s.serverMain, 2)})`;
+  parts.push(`${driverName} ${fmt(s.driver, 2)} cores`);
+  parts.push(`everything else on the box ${fmt(s.other, 2)} cores`);
+  parts.push(`whole box ${s.box === null ? 'n/a' : `${fmt(s.box * 100, 0)}%`} busy of ${nproc} vCPUs`);
+  return parts.join(', ');
+}
+
+function verdict(s, nproc) {
+  if (s.serverMain !== null && s.serverMain >= 0.85) {
+    return "the broker's JavaScript main thread was close to one full core, so the broker is bound by single-threaded JS work on this path";
+  }
+  if (s.box !== null && s.box >= 0.9) {
+    const others = s.other !== null && s.other >= 0.3 ? `, and ${fmt(s.other, 2)} cores went to other work on the box (other processes or kernel threads), so the result is depressed by outside load` : '';
+    return `the ${nproc} vCPUs were saturated, so the broker and the driver competed for CPU${others}`;
+  }
+  if (s.driver !== null && s.server !== null && s.driver >= 0.8 && s.driver >= 1.5 * s.server) {
+    return `the driver (kcat) used ${fmt(s.driver, 2)} cores against the broker's ${fmt(s.server, 2)}, so on ${nproc} vCPUs the client side is the larger part of the limit and the broker had spare CPU`;
+  }
+  return "neither the broker's main thread nor the box was saturated, so the run waited on something other than CPU (request round trips, batching/acks, or I/O)";
+}
+
+/** Paragraphs of measured facts for each missed target. */
+function limits(res, table) {
+  const nproc = res.machine ? res.machine.nproc : '?';
+  const out = [];
+  for (const row of table) {
+    if (row.met !== 'no' && !String(row.met).startsWith('no (')) continue;
+    const sz = res.sizes.find((s) => row.key.endsWith(`-${s.size}`));
+    if (row.key.startsWith('produce-') || row.key.startsWith('consume-')) {
+      const produce = row.key.startsWith('produce-');
+      const ours = shares(produce ? sz.runs.oursProduce : sz.runs.oursConsume);
+      const peer = shares(produce ? sz.runs.redisXadd : sz.runs.redisXrange);
+      const cpuO = cpuPerGB(produce ? sz.runs.oursProduce : sz.runs.oursConsume);
+      const cpuP = cpuPerGB(produce ? sz.runs.redisXadd : sz.runs.redisXrange);
+      out.push(
+        `**${row.scenario.replace(/ \(median.*/, '')}: ${row.ratio} (target ${row.target}).** ` +
+          `Median over the runs, in cores used during the timed window: ours — ${shareText(ours, 'broker', 'kcat', nproc)}; ` +
+          `peer — ${shareText(peer, 'redis-server', 'redis-benchmark', nproc)}. ` +
+          `The broker spent ${fmt(cpuO, 2)} CPU-s per GB against ${fmt(cpuP, 2)} for redis-server. ` +
+          `Reading: ${verdict(ours, nproc)}.`,
+      );
+    } else if (row.key.startsWith('rss')) {
+      const bare = res.footprint.bareNode;
+      const mem = row.key === 'rss-idle' ? res.footprint.brokerIdleMem : res.footprint.brokerAfterMem;
+      const own = bare && Number.isFinite(parseFloat(row.ours)) ? fmt(Math.max(0, parseFloat(row.ours) - bare.rssMB)) : 'n/a';
+      const split = mem
+        ? ` Of the broker's RSS, ${fmt(mem.RssAnon)} MB is anonymous memory (JS heap, buffers), ${fmt(mem.RssFile)} MB file-backed pages (code, mapped files) and ${fmt(mem.RssShmem)} MB shared; its peak RSS (VmHWM) was ${fmt(mem.VmHWM)} MB.`
+        : '';
+      out.push(
+        `**${row.scenario}: ${row.ours} (target ${row.target}).** A bare \`node\` process idles at ` +
+          `${bare ? fmt(bare.rssMB) : 'n/a'} MB RSS on this box, so ${own} MB is the broker's own code, heap and buffers.${split}`,
+      );
+    } else if (row.key === 'cold-start') {
+      const bare = res.footprint.bareNode;
+      out.push(
+        `**${row.scenario}: ${row.ours} (target ${row.target}).** A bare \`node -e\` reaches its first output line in ` +
+          `${bare ? fmtInt(bare.readyMs) : 'n/a'} ms here; the rest is loading the broker's modules and opening the log and listener. ` +
+          `Individual starts: ${(res.footprint.brokerCold || []).map((x) => `${fmtInt(x)} ms`).join(', ')}.`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Notes for record sizes whose runs overlapped other work on the box (median "other" ≥ 0.3 cores). */
+function outsideLoad(res) {
+  const notes = [];
+  for (const sz of res.sizes) {
+    const all = Object.values(sz.runs || {}).flat();
+    const other = median(okRuns(all).map((r) => r.otherCores));
+    if (other !== null && other >= 0.3) {
+      notes.push(`Outside load: during the ${sz.label} runs, other work on the box (other processes, kernel threads) used a median ${fmt(other, 2)} cores of ${res.machine ? res.machine.nproc : '?'}; those figures are depressed and noisier than on a quiet box.`);
+    }
+  }
+  return notes;
+}
+
+module.exports = { median, rows, limits, outsideLoad, shares, fmt, fmtInt, okRuns };
