@@ -8,6 +8,7 @@ import { deleteTopicsHandler } from './delete-topics';
 import { describeClusterHandler } from './describe-cluster';
 import { describeConfigsHandler } from './describe-configs';
 import { fetchHandler } from './fetch';
+import { findCoordinatorHandler } from './find-coordinator';
 import { initProducerIdHandler } from './init-producer-id';
 import { listOffsetsHandler } from './list-offsets';
 import { metadataHandler } from './metadata';
@@ -20,6 +21,7 @@ export function brokerHandlers(): ApiHandler[] {
     fetchHandler,
     listOffsetsHandler,
     metadataHandler,
+    findCoordinatorHandler,
     createTopicsHandler,
     deleteTopicsHandler,
     deleteRecordsHandler,
