@@ -1,7 +1,8 @@
 /** DeleteRecords (21): moves a partition's log start offset forward (-1 means up to the high watermark). */
 import { ApiKey } from '../protocol/apis';
-import { ErrorCode, KafkaError, errorCodeOf } from '../protocol/error-codes';
+import { ErrorCode, errorCodeOf } from '../protocol/error-codes';
 import type { Message } from '../protocol/codec';
+import { requirePartition } from './require-partition';
 import type { ApiHandler } from './types';
 
 export const deleteRecordsHandler: ApiHandler = {
@@ -14,8 +15,7 @@ export const deleteRecordsHandler: ApiHandler = {
       partitions: (t.partitions as Message[]).map((p) => {
         const out: Message = { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.NONE };
         try {
-          const log = ctx.broker.logs.partition(t.name, p.partitionIndex);
-          if (!log) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic partition ${t.name}-${p.partitionIndex}`);
+          const log = requirePartition(ctx.broker, t.name, p.partitionIndex);
           out.lowWatermark = log.deleteRecordsBefore(p.offset);
         } catch (err) {
           out.errorCode = errorCodeOf(err);

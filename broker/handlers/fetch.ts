@@ -5,9 +5,10 @@
  * the requested partitions or max_wait_ms. Fetch sessions are declined (session id 0).
  */
 import { ApiKey } from '../protocol/apis';
-import { ErrorCode, KafkaError, errorCodeOf } from '../protocol/error-codes';
+import { ErrorCode, errorCodeOf } from '../protocol/error-codes';
 import type { Message } from '../protocol/codec';
 import { AppendNotifier } from './append-notifier';
+import { requirePartition } from './require-partition';
 import type { ApiHandler, BrokerServices } from './types';
 
 interface Collected {
@@ -36,8 +37,7 @@ function collect(broker: BrokerServices, req: Message): Collected {
         records: EMPTY,
       };
       try {
-        const log = broker.logs.partition(t.topic, p.partition);
-        if (!log) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic partition ${t.topic}-${p.partition}`);
+        const log = requirePartition(broker, t.topic, p.partition);
         const highWatermark = log.highWatermark;
         out.highWatermark = highWatermark;
         out.lastStableOffset = highWatermark;

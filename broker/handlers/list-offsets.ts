@@ -1,7 +1,8 @@
 /** ListOffsets (2): -1 latest (high watermark), -2 earliest (log start), otherwise the first offset at or after a timestamp. */
 import { ApiKey } from '../protocol/apis';
-import { ErrorCode, KafkaError, errorCodeOf } from '../protocol/error-codes';
+import { ErrorCode, errorCodeOf } from '../protocol/error-codes';
 import type { Message } from '../protocol/codec';
+import { requirePartition } from './require-partition';
 import type { ApiHandler } from './types';
 
 const LATEST = -1;
@@ -18,8 +19,7 @@ export const listOffsetsHandler: ApiHandler = {
       partitions: (t.partitions as Message[]).map((p) => {
         const out: Message = { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, oldStyleOffsets: [], timestamp: -1, offset: -1, leaderEpoch: -1 };
         try {
-          const log = broker.logs.partition(t.name, p.partitionIndex);
-          if (!log) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic partition ${t.name}-${p.partitionIndex}`);
+          const log = requirePartition(broker, t.name, p.partitionIndex);
           out.leaderEpoch = log.leaderEpoch;
           if (p.timestamp === LATEST) out.offset = log.highWatermark;
           else if (p.timestamp === EARLIEST) out.offset = log.logStartOffset;

@@ -7,6 +7,7 @@ import { ApiKey } from '../protocol/apis';
 import { ErrorCode, KafkaError, errorCodeOf } from '../protocol/error-codes';
 import { validateProducedBatch } from '../protocol/record-batch';
 import type { Message } from '../protocol/codec';
+import { requirePartition } from './require-partition';
 import type { ApiHandler, BrokerServices } from './types';
 
 interface PartitionResult {
@@ -17,8 +18,7 @@ interface PartitionResult {
 function appendPartition(broker: BrokerServices, topic: string, index: number, records: Buffer | null): PartitionResult {
   const response: Message = { index, errorCode: ErrorCode.NONE, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage: null };
   try {
-    const log = broker.logs.partition(topic, index);
-    if (!log) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic partition ${topic}-${index}`);
+    const log = requirePartition(broker, topic, index);
     if (records === null) throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, 'null record set');
     const header = validateProducedBatch(records, { maxMessageBytes: log.config.maxMessageBytes });
     const result = log.append(records, header);
