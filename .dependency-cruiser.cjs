@@ -35,6 +35,9 @@ module.exports = {
     },
   ],
   options: {
+    // Source folders only; folders that do not exist yet simply contribute nothing.
+    includeOnly: '^(broker|connect-runtime|connectors|bin|test|bench)/',
+    exclude: { path: '^(dist|node_modules)/' },
     doNotFollow: { path: 'node_modules' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
