@@ -31,7 +31,8 @@ export class AppendNotifier {
         signal?.removeEventListener('abort', wake);
         resolve();
       };
-      const timer = setTimeout(wake, Math.max(0, timeoutMs));
+      // Unref: a parked fetch must not keep a stopping process alive.
+      const timer = setTimeout(wake, Math.max(0, timeoutMs)).unref();
       signal?.addEventListener('abort', wake, { once: true });
       for (const k of keys) {
         let set = this.waiters.get(k);
