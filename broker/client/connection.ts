@@ -8,6 +8,7 @@
  * A request that times out closes the connection, as the Java client does: its response may still
  * arrive, and only closing keeps later responses from being matched to the wrong request.
  */
+import { FrameSplitter } from '../protocol/frame-splitter';
 import type net from 'node:net';
 import { API_SCHEMAS, ApiKey, type ApiSchemas } from '../protocol/apis';
 import { codecFor, type Message } from '../protocol/codec';
@@ -83,10 +84,13 @@ export class BrokerConnection {
   private nextCorrelationId = 1;
   private brokerVersions = new Map<number, VersionRange>();
   private chosen = new Map<number, number>();
-  private sizeBytes = Buffer.alloc(4);
-  private sizeFilled = 0;
-  private frame: Buffer | null = null;
-  private frameFilled = 0;
+  private readonly frames = new FrameSplitter({
+    minFrameBytes: 4,
+    // A response is as large as the broker chose to make it (fetches especially): no cap but int32's.
+    maxFrameBytes: 0x7fffffff,
+    onFrame: (frame) => this.onFrame(frame),
+    onInvalidSize: (size) => this.protocolFailure(`response frame of ${size} bytes`),
+  });
   private timer: NodeJS.Timeout | null = null;
   private closeReason: string | null = null;
   private drainWaiters: Array<() => void> = [];
@@ -97,7 +101,7 @@ export class BrokerConnection {
     this.clientId = opts.clientId ?? 'sluice';
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 30000;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('data', (chunk: Buffer) => this.frames.push(chunk));
     socket.on('drain', () => this.drainWaiters.splice(0).forEach((w) => w()));
     socket.on('error', (err: NodeJS.ErrnoException) => {
       this.closeReason ??= err.code ?? err.message;
@@ -261,47 +265,6 @@ export class BrokerConnection {
       const ours = parseVersions(schemas.request.validVersions);
       const max = Math.min(ours.max, broker.max, VERSION_CAPS.get(apiKey) ?? Number.MAX_SAFE_INTEGER);
       if (max >= Math.max(ours.min, broker.min)) this.chosen.set(apiKey, max);
-    }
-  }
-
-  private onData(chunk: Buffer): void {
-    let pos = 0;
-    while (pos < chunk.length && !this.closed) {
-      if (this.frame === null) {
-        let size: number;
-        const take = Math.min(4 - this.sizeFilled, chunk.length - pos);
-        if (this.sizeFilled === 0 && take === 4) {
-          size = chunk.readInt32BE(pos);
-        } else {
-          chunk.copy(this.sizeBytes, this.sizeFilled, pos, pos + take);
-          this.sizeFilled += take;
-          if (this.sizeFilled < 4) return;
-          size = this.sizeBytes.readInt32BE(0);
-        }
-        this.sizeFilled = 0;
-        pos += take;
-        if (size < 4) {
-          this.protocolFailure(`response frame of ${size} bytes`);
-          return;
-        }
-        // A frame wholly inside this chunk is handled as a view: fetched records are not copied.
-        if (chunk.length - pos >= size) {
-          this.onFrame(chunk.subarray(pos, pos + size));
-          pos += size;
-          continue;
-        }
-        this.frame = Buffer.allocUnsafe(size);
-        this.frameFilled = 0;
-      }
-      const frame = this.frame;
-      const take = Math.min(frame.length - this.frameFilled, chunk.length - pos);
-      chunk.copy(frame, this.frameFilled, pos, pos + take);
-      this.frameFilled += take;
-      pos += take;
-      if (this.frameFilled === frame.length) {
-        this.frame = null;
-        this.onFrame(frame);
-      }
     }
   }
 

@@ -6,6 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { FrameSplitter } from '../protocol/frame-splitter';
 
 export interface ConnectionInfo {
   readonly id: number;
@@ -39,27 +40,29 @@ export class Connection implements ConnectionInfo {
   readonly remotePort: number;
   private readonly socket: Socket;
   private readonly dispatcher: FrameDispatcher;
-  private readonly maxRequestBytes: number;
   private readonly logger: Logger;
   private readonly queue: PendingResponse[] = [];
-  private sizeBytes = Buffer.alloc(4);
-  private sizeFilled = 0;
-  /** Size of the frame being read, or -1 while reading a size prefix. */
-  private frameSize = -1;
-  private frame: Buffer | null = null;
-  private frameFilled = 0;
+  private readonly frames: FrameSplitter;
   private closed = false;
 
   constructor(opts: ConnectionOptions) {
     this.socket = opts.socket;
     this.id = opts.id;
     this.dispatcher = opts.dispatcher;
-    this.maxRequestBytes = opts.maxRequestBytes;
     this.remoteAddress = opts.socket.remoteAddress ?? 'unknown';
     this.remotePort = opts.socket.remotePort ?? 0;
     this.logger = opts.logger.child({ conn: this.id, remote: `${this.remoteAddress}:${this.remotePort}` });
     this.socket.setNoDelay(true);
-    this.socket.on('data', (chunk) => this.onData(chunk));
+    this.frames = new FrameSplitter({
+      minFrameBytes: 8,
+      maxFrameBytes: opts.maxRequestBytes,
+      onFrame: (frame) => this.handleFrame(frame),
+      onInvalidSize: (size) =>
+        this.close(
+          size > opts.maxRequestBytes ? `request of ${size} bytes exceeds socket.request.max.bytes=${opts.maxRequestBytes}` : `invalid request size ${size}`,
+        ),
+    });
+    this.socket.on('data', (chunk) => this.frames.push(chunk));
     this.socket.on('drain', () => this.socket.resume());
     this.socket.on('error', (err) => this.logger.debug({ err: err.message }, 'socket error'));
     this.socket.on('close', () => {
@@ -71,58 +74,9 @@ export class Connection implements ConnectionInfo {
   close(reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.frames.stop();
     this.logger.warn({ reason }, 'closing connection');
     this.socket.destroy();
-  }
-
-  private onData(chunk: Buffer): void {
-    let pos = 0;
-    while (pos < chunk.length && !this.closed) {
-      if (this.frameSize < 0) {
-        const take = Math.min(4 - this.sizeFilled, chunk.length - pos);
-        if (this.sizeFilled === 0 && take === 4) {
-          this.frameSize = chunk.readInt32BE(pos);
-        } else {
-          chunk.copy(this.sizeBytes, this.sizeFilled, pos, pos + take);
-          this.sizeFilled += take;
-          if (this.sizeFilled < 4) return;
-          this.sizeFilled = 0;
-          this.frameSize = this.sizeBytes.readInt32BE(0);
-        }
-        pos += take;
-        if (!this.checkFrameSize(this.frameSize)) return;
-        // A frame wholly inside this chunk is passed on as a view, without a copy.
-        if (chunk.length - pos >= this.frameSize) {
-          const end = pos + this.frameSize;
-          this.frameSize = -1;
-          this.handleFrame(chunk.subarray(pos, end));
-          pos = end;
-          continue;
-        }
-        this.frame = Buffer.allocUnsafe(this.frameSize);
-        this.frameFilled = 0;
-      }
-      const frame = this.frame as Buffer;
-      const take = Math.min(frame.length - this.frameFilled, chunk.length - pos);
-      chunk.copy(frame, this.frameFilled, pos, pos + take);
-      this.frameFilled += take;
-      pos += take;
-      if (this.frameFilled === frame.length) {
-        this.frame = null;
-        this.frameSize = -1;
-        this.handleFrame(frame);
-      }
-    }
-  }
-
-  private checkFrameSize(size: number): boolean {
-    if (size >= 8 && size <= this.maxRequestBytes) return true;
-    this.close(
-      size > this.maxRequestBytes
-        ? `request of ${size} bytes exceeds socket.request.max.bytes=${this.maxRequestBytes}`
-        : `invalid request size ${size}`,
-    );
-    return false;
   }
 
   private handleFrame(frame: Buffer): void {
