@@ -5,6 +5,7 @@
 import pino, { type Logger } from 'pino';
 import { parseBrokerConfig, type BrokerConfig } from './config/broker-config';
 import type { Properties } from './config/properties';
+import { CoordinatorService } from './coordinator/coordinator-service';
 import { AppendNotifier } from './handlers/append-notifier';
 import { brokerHandlers } from './handlers';
 import { RequestRouter } from './handlers/request-router';
@@ -30,12 +31,21 @@ export class Broker {
     const logger = opts.logger ?? pino({ name: 'broker' });
     const config = parseBrokerConfig(opts.props);
     const logs = await LogManager.open({ logDir: config.logDir, brokerProps: config.props, logger });
+    const appends = new AppendNotifier();
+    let coordinator: CoordinatorService;
+    try {
+      coordinator = CoordinatorService.open({ props: opts.props, logs, appends, logger });
+    } catch (err) {
+      await logs.close();
+      throw err;
+    }
     const services: BrokerServices = {
       config,
       clusterId: logs.clusterId,
       logs,
-      appends: new AppendNotifier(),
+      appends,
       producerIds: await ProducerIdAllocator.open(config.logDir),
+      coordinator,
       logger,
     };
     const router = new RequestRouter(services, brokerHandlers(), logger);
@@ -49,12 +59,14 @@ export class Broker {
         logger,
       });
     } catch (err) {
+      coordinator.close();
       await logs.close();
       throw new Error(`cannot listen on ${config.listener.host}:${config.listener.port}: ${(err as Error).message}`);
     }
     // Listening on port 0 (tests) picks a free port: clients must be told the real one.
     if (config.advertised.port === 0) config.advertised.port = server.port;
     logs.start();
+    coordinator.start();
     const broker = new Broker(config, services, server);
     logger.info(
       { listener: `${config.listener.name}://${config.listener.host}:${broker.port}`, logDir: config.logDir, clusterId: logs.clusterId, topics: logs.listTopics().length, startupMs: Date.now() - started },
@@ -67,8 +79,10 @@ export class Broker {
     return this.server.port;
   }
 
-  /** Stops accepting requests, then flushes and closes every partition. */
+  /** Stops the coordinator and accepting requests, then flushes and closes every partition. */
   async stop(): Promise<void> {
+    // Parked JoinGroup/SyncGroup answers go out first, telling members to find the coordinator again.
+    this.services.coordinator.close();
     await this.server.close();
     await this.services.logs.close();
     this.services.logger.info('broker stopped');

@@ -32,7 +32,8 @@ export function parseListener(value: string, what: string): Listener {
   return { name: m[1] as string, host: (m[2] as string).replace(/^\[|\]$/g, '') || '0.0.0.0', port };
 }
 
-function intProp(props: Properties, name: string, def: number, min = Number.MIN_SAFE_INTEGER): number {
+/** An integer property (>= min) or its default; throws naming the property when malformed. */
+export function intProp(props: Properties, name: string, def: number, min = Number.MIN_SAFE_INTEGER): number {
   const raw = props[name];
   if (raw === undefined || raw.trim() === '') return def;
   const n = Number(raw.trim());
@@ -40,7 +41,8 @@ function intProp(props: Properties, name: string, def: number, min = Number.MIN_
   return n;
 }
 
-function boolProp(props: Properties, name: string, def: boolean): boolean {
+/** A true/false property or its default; throws naming the property when malformed. */
+export function boolProp(props: Properties, name: string, def: boolean): boolean {
   const raw = props[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return def;
   if (raw !== 'true' && raw !== 'false') throw new Error(`${name}="${props[name]}" must be true or false`);

@@ -6,6 +6,7 @@ import type { LogManager } from '../log/log-manager';
 import type { ConnectionInfo } from '../network/connection';
 import type { AppendNotifier } from './append-notifier';
 import type { ProducerIdAllocator } from '../producer-id-allocator';
+import type { CoordinatorService } from '../coordinator/coordinator-service';
 
 export interface BrokerServices {
   config: BrokerConfig;
@@ -13,6 +14,7 @@ export interface BrokerServices {
   logs: LogManager;
   appends: AppendNotifier;
   producerIds: ProducerIdAllocator;
+  coordinator: CoordinatorService;
   logger: Logger;
 }
 
