@@ -109,9 +109,9 @@ export class GroupCoordinator {
       group.pendingMembers.delete(req.memberId);
       return this.addMemberAndRebalance(group, req, req.memberId);
     }
-    const member = group.get(req.memberId);
-    if (!member) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
-    if (this.isFenced(group, req)) return Promise.resolve(joinError(ErrorCode.FENCED_INSTANCE_ID, req.memberId));
+    const invalid = validateMember(group, req);
+    if (invalid !== ErrorCode.NONE) return Promise.resolve(joinError(invalid, req.memberId));
+    const member = group.get(req.memberId) as GroupMember;
     switch (group.state) {
       case 'PreparingRebalance':
         return this.updateMemberAndRebalance(group, member, req);
@@ -315,9 +315,9 @@ export class GroupCoordinator {
     const group = this.groups.get(req.groupId);
     if (this.closed || group?.is('Dead')) return Promise.resolve(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
     if (!group) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
-    const member = group.get(req.memberId);
-    if (!member) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
-    if (this.isFenced(group, req)) return Promise.resolve(syncError(ErrorCode.FENCED_INSTANCE_ID));
+    const invalid = validateMember(group, req);
+    if (invalid !== ErrorCode.NONE) return Promise.resolve(syncError(invalid));
+    const member = group.get(req.memberId) as GroupMember;
     if (req.generationId !== group.generationId) return Promise.resolve(syncError(ErrorCode.ILLEGAL_GENERATION));
     if ((req.protocolType !== null && req.protocolType !== group.protocolType) || (req.protocolName !== null && req.protocolName !== group.protocolName)) {
       return Promise.resolve(syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
@@ -382,9 +382,9 @@ export class GroupCoordinator {
     const group = this.groups.get(req.groupId);
     if (this.closed || group?.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (!group || group.is('Empty')) return ErrorCode.UNKNOWN_MEMBER_ID;
-    const member = group.get(req.memberId);
-    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
-    if (this.isFenced(group, req)) return ErrorCode.FENCED_INSTANCE_ID;
+    const invalid = validateMember(group, req);
+    if (invalid !== ErrorCode.NONE) return invalid;
+    const member = group.get(req.memberId) as GroupMember;
     if (req.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
     this.scheduleSessionExpiry(group, member);
     return group.is('PreparingRebalance') ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE;
@@ -426,9 +426,9 @@ export class GroupCoordinator {
     if (!group) return req.generationId < 0 ? { errorCode: ErrorCode.NONE, group: this.createGroup(req.groupId) } : refuse(ErrorCode.ILLEGAL_GENERATION);
     if (group.is('Dead')) return refuse(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     if (req.generationId < 0 && group.is('Empty')) return { errorCode: ErrorCode.NONE, group };
-    const member = group.get(req.memberId);
-    if (!member) return refuse(ErrorCode.UNKNOWN_MEMBER_ID);
-    if (this.isFenced(group, req)) return refuse(ErrorCode.FENCED_INSTANCE_ID);
+    const invalid = validateMember(group, req);
+    if (invalid !== ErrorCode.NONE) return refuse(invalid);
+    const member = group.get(req.memberId) as GroupMember;
     if (req.generationId !== group.generationId) return refuse(ErrorCode.ILLEGAL_GENERATION);
     if (group.is('CompletingRebalance')) return refuse(ErrorCode.REBALANCE_IN_PROGRESS);
     if (member.awaitingJoin === null) this.scheduleSessionExpiry(group, member);
@@ -510,13 +510,6 @@ export class GroupCoordinator {
     });
   }
 
-  /** A request naming a group.instance.id whose current member id is another one comes from a fenced instance. */
-  private isFenced(group: ClassicGroup, req: { memberId: string; groupInstanceId: string | null }): boolean {
-    if (req.groupInstanceId === null) return false;
-    const current = group.staticMemberId(req.groupInstanceId);
-    return current !== undefined && current !== req.memberId;
-  }
-
   /** A member's metadata must fit, with room to spare, into one __consumer_offsets record. */
   private maxMemberMetadataBytes(): number {
     return this.store.maxRecordBytes() - 1024;
@@ -537,6 +530,19 @@ export class GroupCoordinator {
   get isClosed(): boolean {
     return this.closed;
   }
+}
+
+/**
+ * Whether a request comes from a current member. A request naming a group.instance.id is checked by
+ * that first: one whose instance now has another member id comes from a fenced, older incarnation.
+ */
+function validateMember(group: ClassicGroup, req: { memberId: string; groupInstanceId: string | null }): number {
+  if (req.groupInstanceId !== null) {
+    const current = group.staticMemberId(req.groupInstanceId);
+    if (current === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (current !== req.memberId) return ErrorCode.FENCED_INSTANCE_ID;
+  }
+  return group.get(req.memberId) ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
 }
 
 function joinError(errorCode: number, memberId: string): JoinResult {

@@ -60,9 +60,9 @@ export class RawKafka {
     });
   }
 
-  async request(apiKey: number, apiVersion: number, body: Message): Promise<Message> {
+  async request(apiKey: number, apiVersion: number, body: Message, timeoutMs = 5000): Promise<Message> {
     this.writeRaw(this.encodeRequest(apiKey, apiVersion, body));
-    const frame = await this.nextFrame();
+    const frame = await this.nextFrame(timeoutMs);
     const schemas = API_SCHEMAS.get(apiKey);
     if (!schemas) throw new Error(`no schema for ${apiKey}`);
     const r = new Reader(frame);
