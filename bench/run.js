@@ -3,7 +3,9 @@
 /**
  * `npm run bench`: our broker (driven by kcat) against Redis Streams (driven by redis-benchmark), in one
  * run on this box, interleaved A/B per repetition; then footprint (CPU per GB, RSS, cold start).
- * Prints a summary and overwrites docs/benchmarks.md. Settings: see bench/lib/config.js (BENCH_SCALE ...).
+ * Then the log cleaner's throughput on a compacted topic (reported; no peer). Prints a summary and
+ * overwrites docs/benchmarks.md. Settings: see bench/lib/config.js (BENCH_SCALE ...).
+ * BENCH_ONLY=compaction runs only the compaction scenario and updates its row in docs/benchmarks.md.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -15,8 +17,10 @@ const payload = require('./lib/payload');
 const redis = require('./lib/redis');
 const scen = require('./lib/scenarios');
 const footprint = require('./lib/footprint');
+const compaction = require('./lib/compaction');
 const { ensureBuilt, startBroker, ROOT } = require('./lib/broker');
-const { printSummary, writeMarkdown } = require('./lib/report');
+const { printSummary, writeMarkdown, upsertCompaction } = require('./lib/report');
+const { compactionRow } = require('./lib/summary');
 
 const log = (msg) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
@@ -101,7 +105,41 @@ async function waitForQuiet(res, cfg) {
   }
 }
 
+function describeCompaction(c) {
+  if (!c.ok) return `FAILED (${c.error})`;
+  return `${c.mbps.toFixed(1)} MB/s: ${(c.bytesRead / 1e6).toFixed(1)} MB, ${c.recordsRead} records -> ${c.recordsRead - c.recordsRemoved} in ${c.durationMs.toFixed(0)} ms, longest slice ${c.longestSliceMs.toFixed(1)} ms, broker CPU ${c.serverCpuS?.toFixed(2)} s`;
+}
+
+/** BENCH_ONLY=compaction: just the cleaner scenario; its row goes into the existing docs/benchmarks.md. */
+async function compactionOnly() {
+  const cfg = config.load();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-'));
+  proc.trackTempDir(tmp);
+  try {
+    const tools = await facts.tools();
+    if (!tools.have.kcat) throw new Error('kcat is required (apt-get install kcat)');
+    log(await ensureBuilt(log));
+    const machine = await facts.machine(tmp);
+    const res = { cfg, machine, compaction: await safe('compaction', () => compaction.run({ tmp, cfg, log })) };
+    log(`compaction: ${describeCompaction(res.compaction)}`);
+    const row = compactionRow(res.compaction);
+    process.stdout.write(`\n${row.scenario}: ${row.ours}\n`);
+    if (res.compaction.ok) {
+      upsertCompaction(res, path.join(ROOT, 'docs', 'benchmarks.md'));
+      log('updated the compaction row of docs/benchmarks.md');
+    } else {
+      process.exitCode = 1;
+    }
+  } finally {
+    proc.removeTempDir(tmp);
+  }
+}
+
 async function main() {
+  if (process.env.BENCH_ONLY) {
+    if (process.env.BENCH_ONLY !== 'compaction') throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only "compaction" can run alone`);
+    return compactionOnly();
+  }
   const cfg = config.load();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-'));
   proc.trackTempDir(tmp);
@@ -169,6 +207,15 @@ async function main() {
     if (broker) res.footprint.brokerAfterMem = proc.memStatus(broker.pid);
     if (redisSrv) res.footprint.redisAfterRss = proc.rssMB(redisSrv.pid);
     log(`RSS after the runs: broker ${res.footprint.brokerAfterRss?.toFixed(1)} MB, redis ${res.footprint.redisAfterRss?.toFixed(1)} MB`);
+
+    // The cleaner scenario runs on a broker of its own, after the throughput broker is gone.
+    if (broker && have.kcat) {
+      await broker.stop();
+      broker = null;
+      log('compaction: cleaner throughput');
+      res.compaction = await safe('compaction', () => compaction.run({ tmp, cfg, log }));
+      log(`compaction: ${describeCompaction(res.compaction)}`);
+    }
   } catch (err) {
     res.fatal = err.message.split('\n').slice(0, 8).join(' / ');
     log(`error: ${err.stack}`);

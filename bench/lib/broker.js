@@ -20,8 +20,11 @@ async function ensureBuilt(log) {
   return r.code === 0 ? 'Built first with npm run build.' : `npm run build exited ${r.code} (type errors) but emitted dist/, which was used.`;
 }
 
-/** Starts one broker; resolves { pid, readyMs, stop, tail, port, bootstrap }. */
-async function startBroker({ port, logDir, timeoutMs = 20000 }) {
+/**
+ * Starts one broker; resolves { pid, readyMs, stop, tail, port, bootstrap }. `overrides` are more
+ * broker properties; `onLine` sees every output line of the broker.
+ */
+async function startBroker({ port, logDir, timeoutMs = 20000, overrides = {}, onLine }) {
   const listener = `PLAINTEXT://127.0.0.1:${port}`;
   const args = [
     path.join('bin', 'sluice.js'),
@@ -31,6 +34,7 @@ async function startBroker({ port, logDir, timeoutMs = 20000 }) {
     `listeners=${listener}`,
     '--override',
     `log.dirs=${logDir}`,
+    ...Object.entries(overrides).flatMap(([k, v]) => ['--override', `${k}=${v}`]),
   ];
   const isReady = (line) => {
     if (!line.includes('broker started')) return false;
@@ -41,7 +45,7 @@ async function startBroker({ port, logDir, timeoutMs = 20000 }) {
       return false;
     }
   };
-  const s = await startServer('broker', process.execPath, args, { isReady, timeoutMs, cwd: ROOT });
+  const s = await startServer('broker', process.execPath, args, { isReady, timeoutMs, cwd: ROOT, onLine });
   return { ...s, port, bootstrap: `127.0.0.1:${port}` };
 }
 

@@ -5,7 +5,8 @@ const os = require('node:os');
 const path = require('node:path');
 const kcat = require('./kcat');
 const redis = require('./redis');
-const { rows, limits, outsideLoad, fmt, fmtInt } = require('./summary');
+const compaction = require('./compaction');
+const { rows, compactionRow, limits, outsideLoad, fmt, fmtInt } = require('./summary');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -94,7 +95,66 @@ function settings(res) {
     `- CPU: utime+stime of the server pid from /proc/<pid>/stat (and /proc/<pid>/task/<pid>/stat for the main thread) before/after each timed run, CLK_TCK = ${res.machine ? res.machine.clkTck : '?'}; driver CPU from bash \`times\` of the reaped child; box busy (user+nice+system+irq+softirq) and steal from /proc/stat, as a share of all ${res.machine ? res.machine.nproc : '?'} vCPUs. Before every timed run the bench calls \`sync\` (untimed) so that write-back of earlier runs' data does not land in it. CPU-s/GB = server CPU seconds / (payload bytes / 10^9), summed over the repetitions. MB = 10^6 bytes.`,
     `- RSS: VmRSS from /proc/<pid>/status after ${fmt(c.settleMs / 1000, 0)} s idle, once after start-up and once after all runs. Cold start: spawn → the \`"msg":"broker started"\` log line (Redis: "Ready to accept connections"), median of ${c.coldStarts} starts, each on an empty directory.`,
     `- Budget: runs stop adding repetitions beyond the first when they would pass BENCH_BUDGET_S=${c.budgetSec} s; every child is killed after BENCH_RUN_TIMEOUT_S=${c.runTimeoutSec} s.`,
+    ...(res.compaction ? [compaction.describeSettings(c)] : []),
   ].join('\n');
+}
+
+/** One sentence with the compaction run's details (CPU, sizes), for the page; `alone` names the separate run's box. */
+function compactionDetails(c, alone) {
+  if (!c || !c.ok) return null;
+  const where = alone ? ` (measured on its own with BENCH_ONLY=compaction on ${alone.date}, ${alone.cpuModel}, nproc = ${alone.nproc})` : '';
+  const cores = c.serverCpuS !== null ? `${fmt(c.serverCpuS, 2)} CPU-s (main thread ${fmt(c.serverMainCpuS, 2)})` : 'n/a';
+  return (
+    `Compaction runs${where}: ${(c.runsMbps || [c.mbps]).map((x) => `${fmt(x)} MB/s`).join(', ')}. In the median run the cleaner mapped ${fmt(c.mapBytesRead / 1e6)} MB and cleaned ${fmt(c.bytesRead / 1e6)} MB into ${fmt(c.bytesWritten / 1e6, 2)} MB ` +
+    `(${fmtInt(c.segmentsBefore)} segments → ${fmtInt(c.segmentsAfter)}, ${fmtInt(c.recordsRemoved)} of ${fmtInt(c.recordsRead)} records removed) in ${fmtInt(c.durationMs)} ms, ` +
+    `${fmtInt(c.recordsPerS)} records/s; the broker used ${cores} between the config switch and the stats line (${fmt(c.waitedS, 2)} s, which includes up to one 200 ms backoff; ` +
+    `the whole box was ${c.boxBusy === null ? 'n/a' : `${fmt(c.boxBusy * 100, 0)}%`} busy meanwhile); ` +
+    `a consumer from the beginning then read ${fmtInt(c.remaining)} records (the latest per key plus the uncleaned active segment).`
+  );
+}
+
+/**
+ * BENCH_ONLY=compaction: puts the compaction row, settings line and details into an existing
+ * docs/benchmarks.md without touching the rest of the page (the other figures are from a full run).
+ */
+function upsertCompaction(res, file) {
+  const row = compactionRow(res.compaction);
+  const cells = COLS.map(([k]) => String(row[k]).replace(/\|/g, '\\|'));
+  const tableLine = `| ${cells.join(' | ')} |`;
+  const settingsLine = compaction.describeSettings(res.cfg);
+  const details = compactionDetails(res.compaction, res.machine);
+  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
+  const replaceOrInsert = (match, text, after) => {
+    const at = lines.findIndex(match);
+    if (at >= 0) lines[at] = text;
+    else {
+      const anchor = after();
+      lines.splice(anchor < 0 ? lines.length : anchor + 1, 0, text);
+    }
+  };
+  const lastIndexOf = (pred) => {
+    for (let i = lines.length - 1; i >= 0; i--) if (pred(lines[i])) return i;
+    return -1;
+  };
+  const resultsAt = lines.indexOf('## Results');
+  replaceOrInsert(
+    (l) => l.startsWith('| Log compaction'),
+    tableLine,
+    () => {
+      let i = resultsAt + 1;
+      while (i < lines.length && (lines[i] === '' || !lines[i].startsWith('|'))) i++;
+      while (i + 1 < lines.length && lines[i + 1].startsWith('|')) i++;
+      return i;
+    },
+  );
+  replaceOrInsert((l) => l.startsWith('- Compaction:'), settingsLine, () => lastIndexOf((l) => l.startsWith('- Budget:')));
+  if (details) {
+    replaceOrInsert((l) => l.startsWith('Compaction run'), details, () => lastIndexOf((l) => l.startsWith('Footprint details:')));
+    // Keep a blank line between paragraphs.
+    const at = lines.findIndex((l) => l.startsWith('Compaction run'));
+    if (at > 0 && lines[at - 1] !== '') lines.splice(at, 0, '');
+  }
+  fs.writeFileSync(file, scrub(lines.join('\n')));
 }
 
 /** No paths of this machine in the committed report: the repo, temp and home directories become placeholders. */
@@ -156,13 +216,15 @@ function writeMarkdown(res, file) {
   lines.push(mdTable(['size', 'run', 'rep', 'result', 'wall s', 'records/s', 'MB/s', 'server cores', 'main cores', 'driver cores', 'other cores', 'box busy', 'steal'], detailRows(res)));
   lines.push('');
   const f = res.footprint;
+  const details = compactionDetails(res.compaction);
   lines.push(
     `Footprint details: broker cold starts ${(f.brokerCold || []).map((x) => `${fmtInt(x)} ms`).join(', ') || 'n/a'}; ` +
       `redis-server cold starts ${(f.redisCold || []).map((x) => `${fmtInt(x)} ms`).join(', ') || 'n/a'}; ` +
       `bare \`node -e\` start ${f.bareNode ? `${fmtInt(f.bareNode.readyMs)} ms, RSS ${fmt(f.bareNode.rssMB)} MB` : 'n/a'}.`,
   );
   lines.push('');
+  if (details) lines.push(details, '');
   fs.writeFileSync(file, scrub(lines.join('\n')));
 }
 
-module.exports = { printSummary, writeMarkdown };
+module.exports = { printSummary, writeMarkdown, upsertCompaction };

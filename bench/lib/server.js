@@ -9,8 +9,9 @@ const proc = require('./proc');
 /**
  * Spawns cmd and resolves once a stdout/stderr line satisfies isReady(line), with
  * { pid, readyMs, stop(), tail() }. Rejects (after killing it) on exit or timeout before that.
+ * `onLine`, when given, sees every line for the life of the process.
  */
-function startServer(name, cmd, args, { isReady, timeoutMs = 15000, cwd, env } = {}) {
+function startServer(name, cmd, args, { isReady, timeoutMs = 15000, cwd, env, onLine: watch } = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(cmd, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,6 +52,7 @@ function startServer(name, cmd, args, { isReady, timeoutMs = 15000, cwd, env } =
     }, timeoutMs);
 
     const onLine = (line) => {
+      if (watch) watch(line);
       tailLines.push(line.length > 400 ? `${line.slice(0, 400)}...` : line);
       if (tailLines.length > 40) tailLines.shift();
       if (!ready && isReady(line)) {

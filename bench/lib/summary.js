@@ -125,7 +125,23 @@ function rows(res) {
     target: '≤ 1 s',
     met: judge(coldOurs, 1000, false),
   });
+  if (res.compaction) out.push(compactionRow(res.compaction));
   return out;
+}
+
+/** The log-cleaner row: reported only (no peer runs compaction in this bench). */
+function compactionRow(c) {
+  const runs = c.runsMbps ? c.runsMbps.length : 1;
+  const row = { key: 'compaction', scenario: `Log compaction, cleaner throughput (median of ${runs})`, peer: 'n/a (no peer run)', ratio: 'n/a', target: 'reported', met: '–' };
+  if (!c.ok) return { ...row, ours: `not measured: ${whyMissing([c], 'not run')}` };
+  const kept = c.recordsRead - c.recordsRemoved;
+  return {
+    ...row,
+    ours:
+      `${fmt(c.mbps)} MB/s (${fmt(c.bytesRead / 1e6)} MB, ${fmtInt(c.recordsRead)} records over ${fmtInt(c.keys)} keys cleaned to ` +
+      `${fmtInt(kept)} in ${fmtInt(c.durationMs)} ms = ${fmtInt(c.recordsPerS)} records/s${c.codec && c.codec !== 'none' ? `, ${c.codec} batches` : ''}; ` +
+      `longest event-loop slice ${fmt(c.longestSliceMs)} ms)`,
+  };
 }
 
 /** Median CPU shares during one phase, for the "what limits it" paragraphs. */
@@ -220,4 +236,4 @@ function outsideLoad(res) {
   return notes;
 }
 
-module.exports = { median, rows, limits, outsideLoad, shares, fmt, fmtInt, okRuns };
+module.exports = { median, rows, compactionRow, limits, outsideLoad, shares, fmt, fmtInt, okRuns };

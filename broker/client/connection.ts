@@ -45,6 +45,17 @@ export const VERSION_CAPS: ReadonlyMap<number, number> = new Map([
   [ApiKey.Metadata, 9],
   [ApiKey.CreateTopics, 7],
   [ApiKey.DeleteTopics, 6],
+  // Group APIs: the versions kcat/librdkafka and kafkajs use; later ones change the group protocol.
+  [ApiKey.JoinGroup, 5],
+  [ApiKey.SyncGroup, 3],
+  [ApiKey.Heartbeat, 3],
+  [ApiKey.LeaveGroup, 4],
+  [ApiKey.OffsetCommit, 8],
+  [ApiKey.OffsetFetch, 7],
+  [ApiKey.DescribeGroups, 5],
+  [ApiKey.ListGroups, 4],
+  [ApiKey.DeleteGroups, 2],
+  [ApiKey.OffsetDelete, 0],
 ]);
 
 const API_VERSIONS_MAX = 3;

@@ -10,3 +10,11 @@ export { readRecords, batchesOf, recordsOfBatch, batchCrcValid, nextOffsetAfter,
 export { compress, decompress, loadCompression, compressionCodecOf, compressionName, isCompressionLoaded } from './compression';
 export { murmur2, toPositive, partitionForKey, StickyPartitioner } from './partitioner';
 export { ConnectionError, brokerError, isRoutingError } from './errors';
+export { AssignedConsumer, type AssignedConsumerOptions, type PolledPartition, type StartPosition } from './assigned-consumer';
+export { PartitionFetcher, type FetchedRecords, type FetcherOptions, type ResetPolicy, type TopicPartition } from './partition-fetcher';
+export { GroupConsumer, type GroupConsumerOptions, type RebalanceListener } from './group-consumer';
+export { GroupMembership, type GroupProtocol, type JoinedMember, type MembershipOptions } from './group-membership';
+export { CoordinatorClient, findCoordinator, type CoordinatorClientOptions } from './coordinator-client';
+export { GroupAdmin, type DeleteGroupResult, type DeleteOffsetsResult, type GroupDescription, type GroupListing, type MemberDescription } from './group-admin';
+export { SIMPLE_COMMIT, type CommitIdentity, type CommitResult, type CommittedOffset, type OffsetToCommit } from './group-offsets';
+export { rangeAssignor, roundRobinAssignor, assignorsByName, BUILT_IN_ASSIGNORS, type GroupAssignment, type MemberSubscription, type PartitionAssignor } from './assignors';

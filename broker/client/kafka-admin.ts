@@ -1,14 +1,18 @@
 /**
  * Topic administration over the Kafka protocol: create, delete, add partitions, list and describe
  * (with configs). Requests that change topics go to the controller, as Kafka's AdminClient does.
- * Per-topic errors become KafkaErrors naming the topic, the code and the broker's message.
+ * Per-topic errors become KafkaErrors naming the topic, the code and the broker's message. Consumer
+ * group administration is GroupAdmin's; the group methods here hand over to it.
  */
 import { ApiKey } from '../protocol/apis';
 import type { Message } from '../protocol/codec';
 import { ErrorCode } from '../protocol/error-codes';
 import { brokerError } from './errors';
+import { GroupAdmin, type DeleteGroupResult, type DeleteOffsetsResult, type GroupDescription, type GroupListing } from './group-admin';
+import type { CommittedOffset, OffsetToCommit } from './group-offsets';
 import type { KafkaClient } from './kafka-client';
 import { parseMetadataResponse, topicIdString, type TopicMetadata } from './metadata';
+import type { TopicPartitions } from '../protocol/consumer-protocol';
 
 export interface NewTopic {
   name: string;
@@ -53,7 +57,35 @@ export interface TopicDescription extends TopicMetadata {
 const RESOURCE_TYPE = { topic: 2, broker: 4 } as const;
 
 export class KafkaAdmin {
-  constructor(readonly client: KafkaClient) {}
+  readonly groups: GroupAdmin;
+
+  constructor(readonly client: KafkaClient) {
+    this.groups = new GroupAdmin(client);
+  }
+
+  listGroups(opts: { states?: readonly string[] } = {}): Promise<GroupListing[]> {
+    return this.groups.listGroups(opts);
+  }
+
+  describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]> {
+    return this.groups.describeGroups(groupIds);
+  }
+
+  fetchOffsets(groupId: string, topics?: readonly string[]): Promise<CommittedOffset[]> {
+    return this.groups.fetchOffsets(groupId, topics);
+  }
+
+  commitOffsets(groupId: string, offsets: readonly OffsetToCommit[]): Promise<void> {
+    return this.groups.commitOffsets(groupId, offsets);
+  }
+
+  deleteGroups(groupIds: readonly string[]): Promise<DeleteGroupResult[]> {
+    return this.groups.deleteGroups(groupIds);
+  }
+
+  deleteOffsets(groupId: string, partitions: readonly TopicPartitions[]): Promise<DeleteOffsetsResult> {
+    return this.groups.deleteOffsets(groupId, partitions);
+  }
 
   /** Creates topics; throws for the first topic the broker refused (e.g. TOPIC_ALREADY_EXISTS). */
   async createTopics(topics: readonly NewTopic[], opts: { timeoutMs?: number; validateOnly?: boolean } = {}): Promise<CreatedTopic[]> {

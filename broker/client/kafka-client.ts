@@ -171,6 +171,28 @@ export class KafkaClient {
     return this.connectTo(node.host, node.port);
   }
 
+  /** A pooled connection to a broker by address (e.g. a group coordinator from FindCoordinator). */
+  connectionToAddress(host: string, port: number): Promise<BrokerConnection> {
+    return this.connectTo(host, port);
+  }
+
+  /**
+   * A connection of its own (not pooled, closed by the caller) with this client's settings: for
+   * requests that park on the broker, such as JoinGroup, which would hold back every response
+   * behind them on a shared connection.
+   */
+  openConnection(host: string, port: number, signal?: AbortSignal): Promise<BrokerConnection> {
+    if (this.closed) return Promise.reject(new ConnectionError('the client is closed', 'CLIENT_CLOSED'));
+    return BrokerConnection.connect({
+      host,
+      port,
+      clientId: this.opts.clientId,
+      connectTimeoutMs: this.opts.connectTimeoutMs,
+      requestTimeoutMs: this.opts.requestTimeoutMs,
+      signal: signal ?? this.opts.signal,
+    });
+  }
+
   /** A connection to the controller (where admin requests go), or to any broker if none is known. */
   async controllerConnection(): Promise<BrokerConnection> {
     if (this.cluster.controllerId < 0) await this.metadata([]);

@@ -9,7 +9,10 @@ import path from 'node:path';
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
 export const TIME_INDEX_SUFFIX = '.timeindex';
-/** Leftovers of interrupted compaction or deletion; recovery deletes them. */
+/**
+ * Leftovers of interrupted operations that recovery deletes. Compaction's .cleaned and .swap files
+ * are handled before that (cleaner/segment-swap.ts completes a .swap); any still here are removed.
+ */
 export const STRAY_SUFFIXES = ['.cleaned', '.swap', '.deleted', '.tmp'] as const;
 
 export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint';

@@ -1,13 +1,16 @@
 /**
  * Owns every partition log under one log directory (the first entry of log.dirs): loads topics at
- * start-up, creates, deletes and alters them for the admin APIs, and runs the background retention
- * and periodic-flush checks. Admin operations run one at a time so that a create racing a delete of
- * the same name cannot touch the other's directories.
+ * start-up, creates, deletes and alters them for the admin APIs, and runs the background retention,
+ * log cleaner (compaction) and periodic-flush checks. Admin operations run one at a time so that a
+ * create racing a delete of the same name cannot touch the other's directories.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { ErrorCode, KafkaError } from '../protocol/error-codes';
+import { BackgroundCleaner } from './cleaner/background-cleaner';
+import { parseCleanerSettings } from './cleaner/cleaner-settings';
+import type { CleanStats } from './cleaner/log-cleaner';
 import {
   applyConfigChanges,
   describeBrokerLogConfigs,
@@ -35,6 +38,7 @@ import {
 
 export type { TopicMetadata } from './topic-store';
 export type { ConfigChange } from './log-config';
+export type { CleanStats } from './cleaner/log-cleaner';
 
 export interface LogManagerOptions {
   logDir: string;
@@ -75,6 +79,7 @@ export class LogManager {
   private adminChain: Promise<unknown> = Promise.resolve();
   private retentionTimer: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
+  private readonly cleaner: BackgroundCleaner;
   private closed = false;
 
   private constructor(opts: LogManagerOptions, meta: { clusterId: string; nodeId: number }) {
@@ -83,9 +88,11 @@ export class LogManager {
     this.logger = opts.logger;
     this.clusterId = meta.clusterId;
     this.nodeId = meta.nodeId;
+    this.cleaner = new BackgroundCleaner(parseCleanerSettings(this.brokerProps), () => this.allLogs(), this.logger);
   }
 
   static async open(opts: LogManagerOptions): Promise<LogManager> {
+    parseCleanerSettings(opts.brokerProps); // fail fast on bad log.cleaner.* values
     await fs.promises.mkdir(opts.logDir, { recursive: true });
     const nodeId = Number(opts.brokerProps['node.id'] ?? opts.brokerProps['broker.id'] ?? '0');
     const manager = new LogManager(opts, await loadOrCreateMetaProperties(opts.logDir, nodeId));
@@ -217,13 +224,26 @@ export class LogManager {
     });
   }
 
-  /** Starts the retention check and, when some topic has a finite flush.ms, the periodic flush check. */
+  /**
+   * Starts the retention check, the log cleaner (every log.cleaner.backoff.ms unless
+   * log.cleaner.enable=false) and, when some topic has a finite flush.ms, the periodic flush check.
+   */
   start(): void {
     if (this.closed || this.retentionTimer) return;
     const interval = positiveInt(this.brokerProps['log.retention.check.interval.ms']) ?? DEFAULT_RETENTION_CHECK_MS;
     this.retentionTimer = setInterval(() => this.applyRetention(Date.now()), interval);
     this.retentionTimer.unref();
+    this.cleaner.start();
     this.rescheduleFlush();
+  }
+
+  /**
+   * Cleans every compacted partition that needs it (see cleaner/cleanable-range.ts), dirtiest
+   * first, one at a time; logs and returns what each cleaning did. `now` (default: the clock at each
+   * partition) is the time the retention rules are judged against. Runs one at a time.
+   */
+  cleanLogs(now?: number): Promise<CleanStats[]> {
+    return this.cleaner.cleanLogs(now);
   }
 
   /** Runs retention over every partition now; returns the number of segments deleted. */
@@ -255,6 +275,8 @@ export class LogManager {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.retentionTimer = this.flushTimer = null;
+    // A cleaning in progress gives up at its next pause and removes its unfinished files.
+    await this.cleaner.stop();
     await this.adminChain.catch(() => undefined);
     await Promise.all([...this.allLogs()].map((log) => log.close()));
     await Promise.all([...this.background]);

@@ -9,7 +9,10 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { ErrorCode, KafkaError } from '../protocol/error-codes';
-import { assignOffset, stampLogAppendTime, type BatchHeader, type RecordPoint } from '../protocol/record-batch';
+import { Compression, assignOffset, compressionOf, stampLogAppendTime, type BatchHeader, type RecordPoint } from '../protocol/record-batch';
+import { isCompacted, loadCleanerState, saveCleanerState, type CleanableLog, type CleanerHandle, type CleanerState } from './cleaner/cleaner-state';
+import { LogCleaner, type CleanOptions, type CleanStats } from './cleaner/log-cleaner';
+import { requireKeys } from './cleaner/record-cursor';
 import type { LogConfig } from './log-config';
 import { LogFlusher } from './log-flusher';
 import { LOG_START_OFFSET_CHECKPOINT, RECOVERY_POINT_CHECKPOINT, readOffsetCheckpoint, writeOffsetCheckpoint } from './log-files';
@@ -21,6 +24,7 @@ import { excessBySize, expiredByTime } from './retention';
 import { Segment } from './segment';
 
 export type { RecoveryReport, RecoveryAction } from './recovery';
+export type { CleanStats, CleanOptions } from './cleaner/log-cleaner';
 
 export interface PartitionLogOptions {
   /** The log directory; the partition's files live in `<dir>/<topic>-<partition>`. */
@@ -54,7 +58,7 @@ export interface ReadOptions {
 type State = 'open' | 'closed' | 'deleted';
 const EMPTY = Buffer.alloc(0);
 
-export class PartitionLog {
+export class PartitionLog implements CleanableLog {
   readonly topic: string;
   readonly partition: number;
   /** The partition directory. */
@@ -70,6 +74,9 @@ export class PartitionLog {
   private readonly producers = new ProducerState();
   private readonly reader = new LogReader(() => this.segments);
   private readonly logger: Logger | undefined;
+  /** Set by load(): the cleaner's progress (cleaner-offset-checkpoint). */
+  private cleanerState!: CleanerState;
+  private readonly handle: CleanerHandle;
 
   private constructor(opts: PartitionLogOptions) {
     this.topic = opts.topic;
@@ -77,6 +84,7 @@ export class PartitionLog {
     this.path = path.join(opts.dir, `${opts.topic}-${opts.partition}`);
     this.cfg = opts.config;
     this.logger = opts.logger;
+    this.handle = this.createCleanerHandle();
   }
 
   /** Opens (creating if needed) the partition directory and recovers it. */
@@ -143,6 +151,9 @@ export class PartitionLog {
    */
   append(batch: Buffer, header: BatchHeader, opts: { now?: number } = {}): AppendResult {
     this.ensureOpen();
+    // Compacted topics refuse keyless records (Kafka's LogValidator). Compressed batches are not
+    // opened on the produce path; the cleaner drops any keyless record it finds in them.
+    if (compressionOf(header.attributes) === Compression.none && isCompacted(this.cfg)) requireKeys(batch, `${this.topic}-${this.partition}`);
     const now = opts.now ?? Date.now();
     const logAppendTimeTopic = this.cfg.messageTimestampType === 'LogAppendTime';
     if (header.producerId >= 0) {
@@ -274,6 +285,20 @@ export class PartitionLog {
     return { deletedSegments: count };
   }
 
+  /**
+   * Runs one cleaning of a compacted log now, with a cleaner of its own (the LogManager runs a
+   * shared one in the background). Resolves with its statistics, or null when the log needed no
+   * cleaning (see cleaner/cleanable-range.ts) or is not compacted.
+   */
+  compact(opts: CleanOptions = {}): Promise<CleanStats | null> {
+    return new LogCleaner().cleanPartition(this, opts);
+  }
+
+  /** The cleaner's view of this log; null unless it is open. */
+  cleanerHandle(): CleanerHandle | null {
+    return this.state === 'open' ? this.handle : null;
+  }
+
   /** True when appends are waiting for an fsync (periodic flush.ms checks). */
   get hasUnflushedData(): boolean {
     return this.flusher.hasUnflushedData;
@@ -347,6 +372,7 @@ export class PartitionLog {
     // What recovery validated may still be only in the page cache: the next flush syncs it.
     for (const segment of this.segments) if (segment.nextOffset > this.flusher.recoveryPoint || segment.dirty) this.flusher.markDirty(segment);
     loadProducerState({ dir: this.path, segments: this.segments, logStartOffset: this.startOffset, logEndOffset: this.endOffset, state: this.producers });
+    this.cleanerState = loadCleanerState(this.path, this.startOffset);
     if (loaded.actions.length > 0) {
       this.recoveryReport = {
         topic: this.topic,
@@ -366,11 +392,16 @@ export class PartitionLog {
     return Segment.create({ dir: this.path, baseOffset, indexIntervalBytes, maxIndexBytes }, now);
   }
 
-  /** Rolls before an append when segment.bytes would be exceeded, segment.ms elapsed, or the index is full. */
+  /**
+   * Rolls before an append when segment.bytes would be exceeded, segment.ms elapsed, or the index
+   * is full. On compacted topics max.compaction.lag.ms also bounds the segment's age, as in Kafka,
+   * since the cleaner never touches the active segment.
+   */
   private maybeRoll(batchSize: number, lastOffset: number, now: number): void {
     const active = this.activeSegment;
     if (active.isEmpty) return;
-    if (active.size + batchSize > this.cfg.segmentBytes || now - active.createdMs >= this.cfg.segmentMs || active.indexFull(lastOffset)) {
+    const maxAgeMs = isCompacted(this.cfg) ? Math.min(this.cfg.segmentMs, this.cfg.maxCompactionLagMs) : this.cfg.segmentMs;
+    if (active.size + batchSize > this.cfg.segmentBytes || now - active.createdMs >= maxAgeMs || active.indexFull(lastOffset)) {
       this.roll(now);
     }
   }
@@ -393,6 +424,48 @@ export class PartitionLog {
   private afterHeadDeletion(): void {
     this.reader.invalidate();
     this.producers.removeBefore(this.startOffset);
+  }
+
+  /** See CleanerHandle.replaceSegments. */
+  private replaceSegments(old: readonly Segment[], install: () => Segment): boolean {
+    if (this.state !== 'open' || old.length === 0) return false;
+    const at = this.segments.indexOf(old[0] as Segment);
+    if (at < 0 || at + old.length >= this.segments.length) return false; // never the active segment
+    for (let i = 0; i < old.length; i++) if (this.segments[at + i] !== old[i] || (old[i] as Segment).deleted) return false;
+    let replacement: Segment;
+    try {
+      replacement = install();
+    } catch (err) {
+      if (old.some((s) => s.deleted)) {
+        // Past the commit point: the files are as a crash would leave them; a restart completes the swap.
+        this.logger?.error({ err, topic: this.topic, partition: this.partition }, 'swapping in a cleaned segment failed; restart the broker to complete it');
+        throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `swapping in a cleaned segment of ${this.topic}-${this.partition} failed: ${(err as Error).message}`);
+      }
+      throw err;
+    }
+    for (const segment of old) this.flusher.forget(segment);
+    this.segments.splice(at, old.length, replacement);
+    this.reader.invalidate();
+    return true;
+  }
+
+  private createCleanerHandle(): CleanerHandle {
+    return {
+      topic: this.topic,
+      partition: this.partition,
+      dir: () => this.path,
+      config: () => this.cfg,
+      isOpen: () => this.state === 'open',
+      segments: () => this.segments,
+      logStartOffset: () => this.startOffset,
+      logEndOffset: () => this.endOffset,
+      state: () => this.cleanerState,
+      lastBatchOffsetOf: (producerId) => this.producers.lastBatchOffset(producerId),
+      saveState: () => {
+        if (this.state === 'open') saveCleanerState(this.path, this.cleanerState);
+      },
+      replaceSegments: (old, install) => this.replaceSegments(old, install),
+    };
   }
 
   private persistLogStartOffset(): void {

@@ -103,6 +103,12 @@ export class ProducerState {
     if (entry.batches.length > CACHED_BATCHES) entry.batches.shift();
   }
 
+  /** Base offset of the producer's last batch, or -1 for an unknown producer (the cleaner keeps that batch). */
+  lastBatchOffset(producerId: number): number {
+    const batches = this.producers.get(producerId)?.batches;
+    return batches?.[batches.length - 1]?.firstOffset ?? -1;
+  }
+
   /** Forgets producers whose last batch lies entirely before the log start offset, as Kafka does. */
   removeBefore(logStartOffset: number): void {
     for (const [id, entry] of this.producers) {

@@ -4,14 +4,16 @@
  * batch: complete header, sane batchLength, magic 2, CRC-32C, increasing offsets. The first bad or
  * torn batch and everything after it are cut off, and the indexes are rebuilt as the scan goes.
  * Segments before the recovery point only get their indexes sanity-checked (rebuilt on failure).
+ * Before all that, the leftovers of an interrupted compaction are dealt with (cleaner/segment-swap.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkCrc } from '../protocol/record-batch';
+import { finishInterruptedCleaning } from './cleaner/segment-swap';
 import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, isStrayFile, parseSegmentFileName, segmentFileName } from './log-files';
 import { Segment } from './segment';
 
-export type RecoveryActionKind = 'truncated' | 'index-rebuilt' | 'segment-deleted' | 'stray-deleted';
+export type RecoveryActionKind = 'truncated' | 'index-rebuilt' | 'segment-deleted' | 'stray-deleted' | 'swap-completed';
 
 export interface RecoveryAction {
   /** File name inside the partition directory. */
@@ -52,6 +54,8 @@ const INT32_MAX = 0x7fffffff;
 /** Opens, checks and repairs every segment of `dir`, oldest first. */
 export function loadSegments(opts: LoadOptions): LoadResult {
   const actions: RecoveryAction[] = [];
+  // First the leftovers of an interrupted compaction: .cleaned files go, .swap files are completed.
+  actions.push(...finishInterruptedCleaning(opts.dir));
   const bases = listSegments(opts.dir, actions);
   const segments: Segment[] = [];
   let truncatedBytes = 0;

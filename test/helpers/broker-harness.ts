@@ -47,6 +47,7 @@ export async function startChildBroker(logDir: string, overrides: Record<string,
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let startTimer: NodeJS.Timeout | undefined;
   const boundPort = await new Promise<number>((resolve, reject) => {
     const onData = (d: Buffer): void => {
       out += d.toString();
@@ -56,7 +57,7 @@ export async function startChildBroker(logDir: string, overrides: Record<string,
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     exited.then((code) => reject(new Error(`broker exited with ${code} before listening:\n${out}`)));
-    setTimeout(() => reject(new Error(`broker did not start within 20 s:\n${out}`)), 20000);
-  });
+    startTimer = setTimeout(() => reject(new Error(`broker did not start within 20 s:\n${out}`)), 20000);
+  }).finally(() => clearTimeout(startTimer));
   return { process: child, port: boundPort, bootstrap: `127.0.0.1:${boundPort}`, output: () => out, exited };
 }

@@ -3,7 +3,6 @@
  * child processes of the built CLI (`npm run build` first); kcat (librdkafka) cross-checks that what
  * our producer writes, with every codec, is what another client reads, and the other way round.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -17,35 +16,7 @@ import { loadCompression } from '../../broker/client/compression';
 import { ErrorCode } from '../../broker/protocol/error-codes';
 import { removeDir, startBroker, tempDir, type InProcessBroker } from '../helpers/broker-harness';
 import { kcat } from '../helpers/kcat';
-
-const CLI = path.join(__dirname, '..', '..', 'bin', 'sluice.js');
-const BUILT = path.join(__dirname, '..', '..', 'dist', 'bin', 'main.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function sluice(args: string[], input?: string, timeoutMs = 30000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`sluice ${args.join(' ')} timed out; stderr:\n${stderr}`));
-    }, timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input ?? '');
-  });
-}
+import { requireBuiltCli, sluice } from '../helpers/sluice-cli';
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -59,7 +30,7 @@ let b: InProcessBroker;
 let bs: string[];
 
 beforeAll(async () => {
-  if (!fs.existsSync(BUILT)) throw new Error('the CLI is not built: run `npm run build` before the integration tests');
+  requireBuiltCli();
   await loadCompression('all');
   // A fixed free port rather than port 0: Metadata must advertise the port clients can reach.
   b = await startBroker({ 'num.partitions': '1', listeners: `PLAINTEXT://127.0.0.1:${await freePort()}` });
@@ -144,9 +115,9 @@ describe('console producer and consumer', () => {
     expect((await sluice(['console-producer', ...bs, '--topic', 'plain'], 'a\nb\nc\nd\n')).code).toBe(0);
     const fromTwo = await sluice(['console-consumer', ...bs, '--topic', 'plain', '--partition', '0', '--offset', '2', '--timeout-ms', '1000']);
     expect(fromTwo).toMatchObject({ code: 0, stdout: 'c\nd\n', stderr: 'Processed a total of 2 messages\n' });
-    const group = await sluice(['console-consumer', ...bs, '--topic', 'plain', '--group', 'g']);
+    const group = await sluice(['console-consumer', ...bs, '--topic', 'plain', '--group', 'g', '--partition', '0']);
     expect(group.code).toBe(1);
-    expect(group.stderr).toContain('not supported yet');
+    expect(group.stderr).toContain('Options group and partition cannot be specified together.');
   });
 
   test.each(['gzip', 'snappy', 'lz4', 'zstd'])("%s: our batches read back here and in kcat, and kcat's read here", async (codec) => {

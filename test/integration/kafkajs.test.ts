@@ -80,7 +80,7 @@ test('admin: create, describe, alter, partitions, offsets, delete records, delet
   const producer = kafka.producer();
   await producer.connect();
   const before = Date.now();
-  await producer.send({ topic: 'kjs-admin', messages: Array.from({ length: 10 }, (_, i) => ({ value: `x${i}`, partition: 1, timestamp: String(before + i * 1000) })) });
+  await producer.send({ topic: 'kjs-admin', messages: Array.from({ length: 10 }, (_, i) => ({ key: `x${i}`, value: `x${i}`, partition: 1, timestamp: String(before + i * 1000) })) });
   await producer.disconnect();
 
   const offsets = await admin.fetchTopicOffsets('kjs-admin');

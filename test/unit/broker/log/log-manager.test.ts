@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import pino from 'pino';
 import { LogManager } from '../../../../broker/log/log-manager';
 import { ErrorCode } from '../../../../broker/protocol/error-codes';
 import { batchesIn, produce, readAll, removeTempDirs, silentLogger, tempDir, values } from './log-test-utils';
@@ -21,7 +22,7 @@ test('topics, partitions, configs and data persist across a reopen; meta.propert
   expect(m.getTopic('__consumer_offsets')?.internal).toBe(true);
   expect(m.partition('orders', 2)?.config.segmentBytes).toBe(100000);
   expect(m.partition('orders', 3)).toBeUndefined();
-  produce(m.partition('orders', 1)!, values(4));
+  produce(m.partition('orders', 1)!, values(4).map((r, i) => ({ ...r, key: `k${i}` })));
   expect(fs.existsSync(path.join(logDir, '__topics', 'orders.json'))).toBe(true);
   expect(fs.existsSync(path.join(logDir, 'orders-2'))).toBe(true);
   await m.close();
@@ -167,4 +168,44 @@ test('the periodic flush check flushes partitions whose flush.ms elapsed', async
   expect(lazy.recoveryPoint).toBe(0);
   expect(lazy.hasUnflushedData).toBe(true);
   await m.close();
+});
+
+test('the background cleaner compacts compacted topics every log.cleaner.backoff.ms and logs what it did', async () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const m = await LogManager.open({ logDir: tempDir(), brokerProps: { 'node.id': '1', 'log.cleaner.backoff.ms': '20' }, logger });
+  await m.createTopic({ name: 'kv', partitions: 2, configs: { 'cleanup.policy': 'compact', 'segment.bytes': '1000' } });
+  await m.createTopic({ name: 'plain', partitions: 1, configs: { 'segment.bytes': '1000' } });
+  for (let i = 0; i < 100; i++) {
+    for (let p = 0; p < 2; p++) produce(m.partition('kv', p)!, [{ key: `k${i % 5}`, value: `v${i}` }]);
+    produce(m.partition('plain', 0)!, [{ key: `k${i % 5}`, value: `v${i}` }]);
+  }
+  const sizes = [m.partition('kv', 0)!.size, m.partition('plain', 0)!.size];
+  m.start();
+  for (let i = 0; i < 500 && lines.filter((l) => l.recordsRemoved !== undefined).length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  const cleaned = lines.filter((l) => l.recordsRemoved !== undefined);
+  expect(cleaned.map((l) => `${l.topic as string}-${l.partition as number}`).sort()).toEqual(['kv-0', 'kv-1']);
+  expect(cleaned[0]).toMatchObject({ level: 30, bytesRead: expect.any(Number), bytesWritten: expect.any(Number), durationMs: expect.any(Number) });
+  expect(cleaned[0]?.msg).toMatch(/^cleaned kv-\d: .* MB\/s\), \d+ of \d+ records removed$/);
+  expect(m.partition('kv', 0)!.size).toBeLessThan(sizes[0]!);
+  expect(m.partition('plain', 0)!.size).toBe(sizes[1]);
+  // A manual run right after has nothing left to do.
+  expect(await m.cleanLogs()).toEqual([]);
+  await m.close();
+});
+
+test('log.cleaner.enable=false keeps the cleaner off; bad cleaner settings fail at open', async () => {
+  const m = await openManager(tempDir(), { 'log.cleaner.enable': 'false', 'log.cleaner.backoff.ms': '10' });
+  await m.createTopic({ name: 'kv', partitions: 1, configs: { 'cleanup.policy': 'compact', 'segment.bytes': '1000' } });
+  for (let i = 0; i < 100; i++) produce(m.partition('kv', 0)!, [{ key: `k${i % 5}`, value: `v${i}` }]);
+  const size = m.partition('kv', 0)!.size;
+  m.start();
+  await new Promise((r) => setTimeout(r, 100));
+  expect(m.partition('kv', 0)!.size).toBe(size);
+  // An explicit run still works.
+  const stats = await m.cleanLogs();
+  expect(stats).toHaveLength(1);
+  expect(m.partition('kv', 0)!.size).toBeLessThan(size);
+  await m.close();
+  await expect(openManager(tempDir(), { 'log.cleaner.backoff.ms': 'soon' })).rejects.toThrow(/log\.cleaner\.backoff\.ms="soon"/);
 });
