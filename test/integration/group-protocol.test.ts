@@ -184,3 +184,17 @@ test('DeleteGroups refuses a group with members; OffsetDelete refuses a subscrib
   const deleted = await raw.request(ApiKey.OffsetDelete, 0, { groupId: 'g-busy', topics: [{ name: 'orders', partitions: [{ partitionIndex: 0 }] }] });
   expect(deleted.topics[0].partitions[0].errorCode).toBe(ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC);
 });
+
+test('the rebalance timeout bounds the join phase: a member that does not rejoin is dropped', async () => {
+  const quick = { rebalanceTimeoutMs: 800 };
+  const aRaw = await connect();
+  const aJoined = await joinNew(aRaw, 'g-timeout', quick);
+  await sync(aRaw, 'g-timeout', aJoined.memberId, aJoined.generationId, [{ memberId: aJoined.memberId, assignment: Buffer.from('a') }]);
+  const bRaw = await connect();
+  const started = Date.now();
+  const bJoined = await joinNew(bRaw, 'g-timeout', quick);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+  expect(bJoined).toMatchObject({ errorCode: 0, leader: bJoined.memberId, generationId: aJoined.generationId + 1 });
+  expect(bJoined.members.map((m: Message) => m.memberId)).toEqual([bJoined.memberId]);
+  expect((await heartbeat(aRaw, 'g-timeout', aJoined.memberId, aJoined.generationId)).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+});
