@@ -10,8 +10,10 @@ import { AppendNotifier } from './handlers/append-notifier';
 import { brokerHandlers } from './handlers';
 import { RequestRouter } from './handlers/request-router';
 import type { BrokerServices } from './handlers/types';
+import type { EmbeddedBroker } from './client/transport';
 import { LogManager } from './log/log-manager';
-import { KafkaServer } from './network/server';
+import type { ByteStream } from './network/byte-stream';
+import { KafkaServer, type ConnectionStats } from './network/server';
 import { ProducerIdAllocator } from './producer-id-allocator';
 
 export interface BrokerOptions {
@@ -19,7 +21,7 @@ export interface BrokerOptions {
   logger?: Logger;
 }
 
-export class Broker {
+export class Broker implements EmbeddedBroker {
   private constructor(
     readonly config: BrokerConfig,
     readonly services: BrokerServices,
@@ -77,6 +79,25 @@ export class Broker {
 
   get port(): number {
     return this.server.port;
+  }
+
+  /** The host:port clients are told in Metadata and FindCoordinator. */
+  get advertisedAddress(): string {
+    return `${this.config.advertised.host}:${this.config.advertised.port}`;
+  }
+
+  /**
+   * A connection without the network (the embedded mode's clients): the client's end of an
+   * in-memory pipe, served exactly like an accepted TCP connection. Throws once the broker is stopping.
+   * Clients get it through `inProcessTransport(broker)` from the client API.
+   */
+  connectInProcess(): ByteStream {
+    return this.server.acceptInProcess();
+  }
+
+  /** Open and accepted connections, TCP and in-process. */
+  get connectionStats(): ConnectionStats {
+    return this.server.connectionStats;
   }
 
   /** Stops the coordinator and accepting requests, then flushes and closes every partition. */

@@ -1,15 +1,15 @@
 /**
- * One TCP connection to one broker. Requests are pipelined: each is written as soon as it is made,
- * many can be in flight, and because a broker answers a connection's requests in order, responses
- * are matched to the oldest outstanding request (the correlation id is checked, not searched for).
- * On connect the connection negotiates versions with ApiVersions, and for each API picks the highest
- * version that both sides support, capped to versions where topics are addressed by name.
+ * One connection to one broker, over TCP or another transport (transport.ts). Requests are
+ * pipelined: each is written as soon as it is made, many can be in flight, and because a broker
+ * answers a connection's requests in order, responses are matched to the oldest outstanding
+ * request (the correlation id is checked, not searched for). On connect the connection negotiates
+ * versions with ApiVersions, and for each API picks the highest version that both sides support,
+ * capped to versions where topics are addressed by name.
  *
  * A request that times out closes the connection, as the Java client does: its response may still
  * arrive, and only closing keeps later responses from being matched to the wrong request.
  */
 import { FrameSplitter } from '../protocol/frame-splitter';
-import type net from 'node:net';
 import { API_SCHEMAS, ApiKey, type ApiSchemas } from '../protocol/apis';
 import { codecFor, type Message } from '../protocol/codec';
 import { ErrorCode, KafkaError } from '../protocol/error-codes';
@@ -17,7 +17,7 @@ import { readResponseHeader, writeRequestHeader } from '../protocol/header';
 import { Reader, Writer } from '../protocol/primitives';
 import { parseVersions } from '../protocol/schema';
 import { ConnectionError, abortError, brokerError } from './errors';
-import { openSocket } from './open-socket';
+import { tcpTransport, type ByteStream, type Transport } from './transport';
 
 export interface ConnectionOptions {
   host: string;
@@ -29,6 +29,8 @@ export interface ConnectionOptions {
   requestTimeoutMs?: number;
   /** Aborts connecting and negotiating. */
   signal?: AbortSignal;
+  /** How to reach the broker; default TCP. */
+  transport?: Transport;
 }
 
 export interface RequestOptions {
@@ -87,7 +89,7 @@ function apiName(apiKey: number): string {
 
 export class BrokerConnection {
   readonly address: string;
-  private readonly socket: net.Socket;
+  private readonly socket: ByteStream;
   private readonly clientId: string;
   /** Default timeout of requests that give none. */
   readonly requestTimeoutMs: number;
@@ -106,12 +108,12 @@ export class BrokerConnection {
   private closeReason: string | null = null;
   private drainWaiters: Array<() => void> = [];
 
-  private constructor(socket: net.Socket, readonly host: string, readonly port: number, opts: ConnectionOptions) {
+  private constructor(socket: ByteStream, readonly host: string, readonly port: number, opts: ConnectionOptions) {
     this.socket = socket;
     this.address = `${host}:${port}`;
     this.clientId = opts.clientId ?? 'sluice';
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 30000;
-    socket.setNoDelay(true);
+    socket.setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.frames.push(chunk));
     socket.on('drain', () => this.drainWaiters.splice(0).forEach((w) => w()));
     socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -122,7 +124,7 @@ export class BrokerConnection {
 
   /** Opens the connection and negotiates API versions. */
   static async connect(opts: ConnectionOptions): Promise<BrokerConnection> {
-    const socket = await openSocket(opts);
+    const socket = await (opts.transport ?? tcpTransport)(opts);
     const conn = new BrokerConnection(socket, opts.host, opts.port, opts);
     try {
       await conn.negotiate(opts.signal);

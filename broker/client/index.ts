@@ -1,5 +1,10 @@
-/** The broker's network client: what the Connect runtime and the CLI tools import. */
+/**
+ * The broker's client: what the Connect runtime and the CLI tools import. One Kafka-protocol client,
+ * over TCP to any Kafka-compatible cluster, or in-process to a broker in the same process (the
+ * embedded client: `KafkaClient.connectEmbedded(broker)` or `embeddedClientOptions(broker)`).
+ */
 export { BrokerConnection, VERSION_CAPS, type ConnectionOptions, type RequestOptions, type VersionRange } from './connection';
+export { tcpTransport, inProcessTransport, embeddedClientOptions, type ByteStream, type EmbeddedBroker, type Transport, type TransportOptions } from './transport';
 export { KafkaClient, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type KafkaClientOptions, type TopicLookupOptions } from './kafka-client';
 export { KafkaAdmin, type NewTopic, type CreatedTopic, type ConfigEntry, type ConfigSource, type TopicDescription } from './kafka-admin';
 export { Producer, type ProducerOptions, type OutgoingRecord, type BatchAck } from './producer';

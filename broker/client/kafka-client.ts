@@ -14,6 +14,7 @@ import { ConnectionError, brokerError, isRoutingError } from './errors';
 import { parseBootstrapServers, parseMetadataResponse, type ClusterMetadata, type TopicMetadata } from './metadata';
 import { groupByLeader, fetchFromLeader, listOffsetsFromLeader, produceToLeader } from './partition-requests';
 import type { FetchedPartition, FetchOptions, ListedOffset, PartitionBatch, ProducedPartition, ProduceOptions, ProduceResult } from './partition-requests';
+import { embeddedClientOptions, type EmbeddedBroker, type Transport } from './transport';
 
 export interface KafkaClientOptions {
   /** Comma-separated host:port list (or an array of them). */
@@ -30,6 +31,8 @@ export interface KafkaClientOptions {
   /** Topic metadata older than this is refreshed before use. Default 5 min. */
   metadataMaxAgeMs?: number;
   signal?: AbortSignal;
+  /** How connections reach brokers; default TCP. `inProcessTransport(broker)` makes an embedded client. */
+  transport?: Transport;
 }
 
 export interface TopicLookupOptions {
@@ -77,6 +80,14 @@ export class KafkaClient {
     }
     client.close();
     throw new ConnectionError(errors.length === 1 ? (errors[0] as string) : `cannot connect to any bootstrap server: ${errors.join('; ')}`, 'NO_BROKER');
+  }
+
+  /**
+   * The embedded client: connected to a broker running in this process through in-memory pipes,
+   * with no network hop. Everything built on it (Producer, consumers, admin) works unchanged.
+   */
+  static connectEmbedded(broker: EmbeddedBroker, opts: Omit<KafkaClientOptions, 'bootstrapServers' | 'transport'> = {}): Promise<KafkaClient> {
+    return KafkaClient.connect({ ...opts, ...embeddedClientOptions(broker) });
   }
 
   get clusterId(): string | null {
@@ -190,6 +201,7 @@ export class KafkaClient {
       connectTimeoutMs: this.opts.connectTimeoutMs,
       requestTimeoutMs: this.opts.requestTimeoutMs,
       signal: signal ?? this.opts.signal,
+      transport: this.opts.transport,
     });
   }
 
@@ -235,6 +247,7 @@ export class KafkaClient {
       connectTimeoutMs: this.opts.connectTimeoutMs,
       requestTimeoutMs: this.opts.requestTimeoutMs,
       signal: this.opts.signal,
+      transport: this.opts.transport,
     });
     this.connections.set(key, pending);
     pending.catch(() => {

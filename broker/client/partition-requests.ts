@@ -91,17 +91,25 @@ export async function groupByLeader<T>(
 ): Promise<{ groups: Map<number, T[]>; failed: Map<T, Error> }> {
   const groups = new Map<number, T[]>();
   const failed = new Map<T, Error>();
-  for (const item of items) {
-    const { topic, partition } = tp(item);
-    try {
-      const leader = await router.leaderOf(topic, partition);
-      const list = groups.get(leader);
-      if (list) list.push(item);
-      else groups.set(leader, [item]);
-    } catch (err) {
-      failed.set(item, err as Error);
+  // All lookups at once, not one await per item: concurrent calls then finish in the order they
+  // started whatever their item counts, so a producer's requests reach the connection in the order
+  // it dispatched them and batches of one partition are not reordered.
+  const leaders = await Promise.all(
+    items.map((item) => {
+      const { topic, partition } = tp(item);
+      return router.leaderOf(topic, partition).catch((err: unknown) => err as Error);
+    }),
+  );
+  items.forEach((item, i) => {
+    const leader = leaders[i] as number | Error;
+    if (leader instanceof Error) {
+      failed.set(item, leader);
+      return;
     }
-  }
+    const list = groups.get(leader);
+    if (list) list.push(item);
+    else groups.set(leader, [item]);
+  });
   return { groups, failed };
 }
 

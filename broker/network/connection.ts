@@ -1,12 +1,13 @@
 /**
- * One client connection: splits the byte stream into size-prefixed frames, hands each frame to the
- * dispatcher as soon as it is complete (so produce appends happen in arrival order), and writes the
- * responses back strictly in request order even when a later request finishes first. A frame that
- * cannot be handled closes only this connection, with the reason logged.
+ * One client connection (an accepted TCP socket or an in-process pipe): splits the byte stream into
+ * size-prefixed frames, hands each frame to the dispatcher as soon as it is complete (so produce
+ * appends happen in arrival order), and writes the responses back strictly in request order even
+ * when a later request finishes first. A frame that cannot be handled closes only this connection,
+ * with the reason logged.
  */
-import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { FrameSplitter } from '../protocol/frame-splitter';
+import type { ByteStream } from './byte-stream';
 
 export interface ConnectionInfo {
   readonly id: number;
@@ -27,7 +28,8 @@ interface PendingResponse {
 }
 
 export interface ConnectionOptions {
-  socket: Socket;
+  /** An accepted TCP socket, or the server end of an in-process pipe. */
+  socket: ByteStream;
   id: number;
   dispatcher: FrameDispatcher;
   maxRequestBytes: number;
@@ -38,7 +40,7 @@ export class Connection implements ConnectionInfo {
   readonly id: number;
   readonly remoteAddress: string;
   readonly remotePort: number;
-  private readonly socket: Socket;
+  private readonly socket: ByteStream;
   private readonly dispatcher: FrameDispatcher;
   private readonly logger: Logger;
   private readonly queue: PendingResponse[] = [];
@@ -52,7 +54,7 @@ export class Connection implements ConnectionInfo {
     this.remoteAddress = opts.socket.remoteAddress ?? 'unknown';
     this.remotePort = opts.socket.remotePort ?? 0;
     this.logger = opts.logger.child({ conn: this.id, remote: `${this.remoteAddress}:${this.remotePort}` });
-    this.socket.setNoDelay(true);
+    this.socket.setNoDelay?.(true);
     this.frames = new FrameSplitter({
       minFrameBytes: 8,
       maxFrameBytes: opts.maxRequestBytes,
@@ -62,9 +64,9 @@ export class Connection implements ConnectionInfo {
           size > opts.maxRequestBytes ? `request of ${size} bytes exceeds socket.request.max.bytes=${opts.maxRequestBytes}` : `invalid request size ${size}`,
         ),
     });
-    this.socket.on('data', (chunk) => this.frames.push(chunk));
+    this.socket.on('data', (chunk: Buffer) => this.frames.push(chunk));
     this.socket.on('drain', () => this.socket.resume());
-    this.socket.on('error', (err) => this.logger.debug({ err: err.message }, 'socket error'));
+    this.socket.on('error', (err: Error) => this.logger.debug({ err: err.message }, 'socket error'));
     this.socket.on('close', () => {
       this.closed = true;
     });

@@ -1,7 +1,14 @@
-/** TCP listener for the Kafka protocol: accepts connections and gives each a Connection. */
+/**
+ * The Kafka protocol listener: accepts TCP connections and gives each a Connection. In-process
+ * connections (the embedded mode's clients) get a Connection of their own in exactly the same way,
+ * over an in-memory pipe instead of a socket: same dispatcher, same limits, same in-order responses
+ * and back-pressure. Closing the server closes both kinds.
+ */
 import net from 'node:net';
 import type { Logger } from 'pino';
+import type { ByteStream } from './byte-stream';
 import { Connection, type FrameDispatcher } from './connection';
+import { inProcessPair } from './in-process-socket';
 
 export interface ServerOptions {
   host: string;
@@ -11,13 +18,27 @@ export interface ServerOptions {
   logger: Logger;
 }
 
+export interface ConnectionCounts {
+  tcp: number;
+  inProcess: number;
+}
+
+export interface ConnectionStats {
+  /** Connections open now. */
+  open: ConnectionCounts;
+  /** Connections accepted since the server started. */
+  accepted: ConnectionCounts;
+}
+
 export class KafkaServer {
   private readonly server: net.Server;
-  private readonly connections = new Set<net.Socket>();
+  private readonly open = { tcp: new Set<ByteStream>(), inProcess: new Set<ByteStream>() };
+  private readonly accepted: ConnectionCounts = { tcp: 0, inProcess: 0 };
   private nextId = 1;
+  private closing = false;
 
   private constructor(private readonly opts: ServerOptions) {
-    this.server = net.createServer((socket) => this.accept(socket));
+    this.server = net.createServer((socket) => this.accept(socket, 'tcp'));
   }
 
   static async listen(opts: ServerOptions): Promise<KafkaServer> {
@@ -38,13 +59,35 @@ export class KafkaServer {
     return typeof addr === 'object' && addr ? addr.port : this.opts.port;
   }
 
+  /** Open connections, TCP and in-process. */
   get connectionCount(): number {
-    return this.connections.size;
+    return this.open.tcp.size + this.open.inProcess.size;
   }
 
-  private accept(socket: net.Socket): void {
-    this.connections.add(socket);
-    socket.on('close', () => this.connections.delete(socket));
+  get connectionStats(): ConnectionStats {
+    return { open: { tcp: this.open.tcp.size, inProcess: this.open.inProcess.size }, accepted: { ...this.accepted } };
+  }
+
+  /**
+   * Opens a connection without the network: returns the client's end of an in-memory pipe whose
+   * other end is served like an accepted socket. Throws once the server is closing.
+   */
+  acceptInProcess(): ByteStream {
+    if (this.closing) throw new Error('the broker is shutting down');
+    const { client, server } = inProcessPair({ clientPort: this.nextId, serverPort: this.port });
+    this.accept(server, 'inProcess');
+    return client;
+  }
+
+  private accept(socket: ByteStream, kind: keyof ConnectionCounts): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    const open = this.open[kind];
+    open.add(socket);
+    this.accepted[kind]++;
+    socket.on('close', () => open.delete(socket));
     new Connection({
       socket,
       id: this.nextId++,
@@ -55,8 +98,9 @@ export class KafkaServer {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const socket of this.connections) socket.destroy();
+    for (const socket of [...this.open.tcp, ...this.open.inProcess]) socket.destroy();
     await closed;
   }
 }
