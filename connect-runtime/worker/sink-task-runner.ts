@@ -1,0 +1,184 @@
+/**
+ * Runs one sink task (Kafka Connect's WorkerSinkTask): consume in group `connect-<connector>`,
+ * convert, `put`, and every offset.flush.interval.ms ask the task what is safe to commit
+ * (`preCommit`, which flushes by default) and commit exactly that. Offsets never run ahead of what
+ * the task has flushed, so a crash redelivers at most the records since the last commit.
+ */
+import type { Logger } from 'pino';
+import { RetriableError, TopicPartitionMap, topicPartition, type ConnectorProps, type OffsetAndMetadata, type SinkTask, type TopicPartition } from '../api';
+import type { GroupConsumer } from '../../broker/client/group-consumer';
+import { toSinkRecord, type RecordConverters } from './record-conversion';
+import type { TaskStatusListener } from './task-status';
+
+export interface SinkTaskRunnerOptions {
+  taskId: string;
+  task: SinkTask;
+  config: ConnectorProps;
+  converters: RecordConverters;
+  /** Built with a rebalance listener that calls onPartitionsRevoked/Assigned below. */
+  consumer: GroupConsumer;
+  offsetFlushIntervalMs: number;
+  listener: TaskStatusListener;
+  logger: Logger;
+}
+
+const POLL_WAIT_MS = 500;
+
+export class SinkTaskRunner {
+  private readonly abort = new AbortController();
+  private paused = false;
+  private commitRequested = false;
+  private retryAfterMs = 0;
+  /** Next offset to consume per partition: what a commit may cover once the task flushed it. */
+  private readonly current = new TopicPartitionMap<OffsetAndMetadata>();
+  /** Partitions the task paused through its context. */
+  private readonly pausedPartitions = new TopicPartitionMap<true>();
+  private done: Promise<void> | null = null;
+
+  constructor(private readonly opts: SinkTaskRunnerOptions) {}
+
+  start(): void {
+    this.done = this.run();
+  }
+
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.done;
+  }
+
+  /** Rebalance listener: commit what the task flushed for the partitions going away, then close them. */
+  async onPartitionsRevoked(partitions: { topic: string; partition: number }[]): Promise<void> {
+    if (partitions.length === 0) return;
+    await this.commit();
+    const tps = partitions.map((p) => topicPartition(p.topic, p.partition));
+    for (const tp of tps) this.current.delete(tp);
+    await this.opts.task.close(tps);
+  }
+
+  async onPartitionsAssigned(partitions: { topic: string; partition: number }[]): Promise<void> {
+    await this.opts.task.open(partitions.map((p) => topicPartition(p.topic, p.partition)));
+  }
+
+  private async run(): Promise<void> {
+    const { task, listener, taskId } = this.opts;
+    try {
+      task.initialize(this.context());
+      await task.start(this.opts.config, this.abort.signal);
+      listener.onRunning(taskId);
+      await this.loop().catch((err: unknown) => {
+        // A poll interrupted by stop() may throw; anything else is the task failing.
+        if (!this.abort.signal.aborted) throw err;
+      });
+      await this.commit();
+    } catch (err) {
+      this.opts.logger.error({ err, task: taskId }, 'sink task failed');
+      listener.onFailure(taskId, err as Error);
+      await this.shutdown(false);
+      return;
+    }
+    await this.shutdown(true);
+  }
+
+  private async loop(): Promise<void> {
+    const { consumer, offsetFlushIntervalMs, listener, taskId } = this.opts;
+    let lastCommit = Date.now();
+    let reportedPause = false;
+    while (!this.abort.signal.aborted) {
+      if (this.paused !== reportedPause) {
+        if (this.paused) listener.onPaused(taskId);
+        else listener.onRunning(taskId);
+        reportedPause = this.paused;
+      }
+      if (this.paused) {
+        // Keep the membership alive (poll heartbeats) while handing nothing to the task.
+        await consumer.poll({ maxWaitMs: 0, signal: this.abort.signal }).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, POLL_WAIT_MS));
+        continue;
+      }
+      const fetched = (await consumer.poll({ maxWaitMs: POLL_WAIT_MS, signal: this.abort.signal })).filter((part) => {
+        const tp = topicPartition(part.topic, part.partition);
+        if (!this.pausedPartitions.has(tp)) return true;
+        // Paused by the task: read these again once it resumes the partition.
+        const first = part.records[0];
+        if (first) consumer.seek(part.topic, part.partition, first.offset);
+        return false;
+      });
+      const batch = [];
+      for (const part of fetched) {
+        for (const record of part.records) batch.push(toSinkRecord(part.topic, part.partition, record, this.opts.converters));
+      }
+      if (batch.length > 0) await this.put(batch);
+      for (const part of fetched) {
+        const last = part.records[part.records.length - 1];
+        if (last) this.current.set(topicPartition(part.topic, part.partition), { offset: last.offset + 1 });
+      }
+      if (this.commitRequested || Date.now() - lastCommit >= offsetFlushIntervalMs) {
+        this.commitRequested = false;
+        await this.commit();
+        lastCommit = Date.now();
+      }
+    }
+  }
+
+  /** put() with Kafka Connect's retry rule: a RetriableError redelivers the same batch after context.timeout(). */
+  private async put(batch: Parameters<SinkTask['put']>[0]): Promise<void> {
+    for (;;) {
+      try {
+        await this.opts.task.put(batch, this.abort.signal);
+        return;
+      } catch (err) {
+        if (!(err instanceof RetriableError) || this.abort.signal.aborted) throw err;
+        const wait = this.retryAfterMs;
+        this.opts.logger.warn({ task: this.opts.taskId, err: err.message, retryInMs: wait }, 'sink task asked for a retry');
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  /** Commits what preCommit allows: by default everything put, once the task flushed it. */
+  private async commit(): Promise<void> {
+    if (this.current.size === 0) return;
+    const committable = await this.opts.task.preCommit(new TopicPartitionMap(this.current));
+    const offsets = [...committable].map(([tp, o]) => ({ topic: tp.topic, partition: tp.partition, offset: o.offset, metadata: o.metadata ?? null }));
+    if (offsets.length > 0) await this.opts.consumer.commitSync(offsets);
+  }
+
+  private async shutdown(clean: boolean): Promise<void> {
+    try {
+      await this.opts.task.stop();
+    } catch (err) {
+      this.opts.logger.warn({ err, task: this.opts.taskId }, 'sink task failed to stop cleanly');
+    }
+    await this.opts.consumer.close().catch((err: unknown) => this.opts.logger.warn({ err, task: this.opts.taskId }, 'closing the sink consumer failed'));
+    if (clean) this.opts.listener.onShutdown(this.opts.taskId);
+  }
+
+  private context(): Parameters<SinkTask['initialize']>[0] {
+    const consumer = this.opts.consumer;
+    return {
+      configs: () => this.opts.config,
+      offset: (first: TopicPartition | Iterable<readonly [TopicPartition, number]>, offset?: number) => {
+        const entries = offset === undefined ? [...(first as Iterable<readonly [TopicPartition, number]>)] : [[first as TopicPartition, offset] as const];
+        for (const [tp, o] of entries) consumer.seek(tp.topic, tp.partition, o);
+      },
+      timeout: (ms: number) => {
+        this.retryAfterMs = Math.max(0, ms);
+      },
+      assignment: () => consumer.assignment().map((p) => topicPartition(p.topic, p.partition)),
+      pause: (...partitions: TopicPartition[]) => {
+        for (const tp of partitions) this.pausedPartitions.set(tp, true);
+      },
+      resume: (...partitions: TopicPartition[]) => {
+        for (const tp of partitions) this.pausedPartitions.delete(tp);
+      },
+      requestCommit: () => {
+        this.commitRequested = true;
+      },
+      errantRecordReporter: () => null,
+    } as Parameters<SinkTask['initialize']>[0];
+  }
+}

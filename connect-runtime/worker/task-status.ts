@@ -1,0 +1,16 @@
+/**
+ * How a running task reports its lifecycle. The worker never imports the herder (DESIGN §4): the
+ * herder passes a listener in and keeps the statuses.
+ */
+export interface TaskStatusListener {
+  onRunning(taskId: string): void;
+  onPaused(taskId: string): void;
+  /** The task threw: it is FAILED with this error's stack trace until restarted. */
+  onFailure(taskId: string, error: Error): void;
+  onShutdown(taskId: string): void;
+}
+
+/** The text shown as `trace` in status: the stack, or the message when there is none. */
+export function traceOf(error: Error): string {
+  return error.stack ?? `${error.name}: ${error.message}`;
+}
