@@ -7,6 +7,7 @@ interface CommandModule {
 }
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  connect: { summary: 'standalone worker.properties [connector.json|connector.properties ...]', load: () => import('./commands/connect.js') },
   broker: { summary: 'broker start [broker.properties] [--override key=value ...]', load: () => import('./commands/broker.js') },
   topics: { summary: '--bootstrap-server H:P --create|--list|--describe|--delete|--alter [--topic T ...]', load: () => import('./commands/topics.js') },
   'console-producer': { summary: '--bootstrap-server H:P --topic T [--property parse.key=true ...]', load: () => import('./commands/console-producer.js') },

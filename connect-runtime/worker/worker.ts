@@ -1,0 +1,238 @@
+/**
+ * Runs connectors and tasks on this process (Kafka Connect's Worker): instantiates them through the
+ * plugin registry, builds their converters, gives source tasks a producer (acks=all) and sink tasks
+ * a consumer in group `connect-<connector>`, and reports lifecycle changes to the listener it is
+ * given. It decides nothing about which connectors should run: that is the herder's job.
+ */
+import type { Logger } from 'pino';
+import { SinkConnector, SinkTask, SourceTask, type Connector, type ConnectorProps, type Converter, type HeaderConverter } from '../api';
+import { KafkaAdmin } from '../../broker/client/kafka-admin';
+import type { KafkaClient } from '../../broker/client/kafka-client';
+import { GroupConsumer } from '../../broker/client/group-consumer';
+import { Producer } from '../../broker/client/producer';
+import type { WorkerConfig } from '../config';
+import type { PluginRegistry } from '../plugins';
+import type { OffsetStore } from '../storage/offset-store';
+import type { RecordConverters } from './record-conversion';
+import { SinkTaskRunner } from './sink-task-runner';
+import { SourceTaskRunner } from './source-task-runner';
+import type { TaskStatusListener } from './task-status';
+
+export interface WorkerListener extends TaskStatusListener {
+  onConnectorRunning(connector: string): void;
+  onConnectorFailure(connector: string, error: Error): void;
+}
+
+export interface WorkerOptions {
+  client: KafkaClient;
+  registry: PluginRegistry;
+  config: WorkerConfig;
+  offsets: OffsetStore;
+  logger: Logger;
+}
+
+/** Until a listener is attached, lifecycle reports go nowhere. */
+const NO_LISTENER: WorkerListener = {
+  onConnectorRunning: () => undefined,
+  onConnectorFailure: () => undefined,
+  onRunning: () => undefined,
+  onPaused: () => undefined,
+  onFailure: () => undefined,
+  onShutdown: () => undefined,
+};
+
+interface RunningTask {
+  connector: string;
+  runner: SourceTaskRunner | SinkTaskRunner;
+  producer: Producer | null;
+}
+
+const TASK_CLASS_CONFIG = 'task.class';
+
+export class Worker {
+  private readonly connectors = new Map<string, Connector>();
+  private readonly tasks = new Map<string, RunningTask>();
+  private listener: WorkerListener = NO_LISTENER;
+
+  constructor(private readonly opts: WorkerOptions) {}
+
+  /** The herder attaches itself here: the worker reports to it without depending on it. */
+  attach(listener: WorkerListener): void {
+    this.listener = listener;
+  }
+
+  /** Starts a connector instance; a failure is reported to the listener, not thrown. */
+  async startConnector(name: string, config: ConnectorProps): Promise<boolean> {
+    const { registry, logger } = this.opts;
+    const listener = this.listener;
+    try {
+      const connector = registry.newConnector(config['connector.class'] ?? '');
+      connector.initialize({
+        requestTaskReconfiguration: () => logger.info({ connector: name }, 'task reconfiguration requested'),
+        raiseError: (error) => listener.onConnectorFailure(name, error),
+        offsetStorageReader: this.offsetReader(name),
+      } as Parameters<Connector['initialize']>[0]);
+      await connector.start(config);
+      this.connectors.set(name, connector);
+      listener.onConnectorRunning(name);
+      return true;
+    } catch (err) {
+      logger.error({ err, connector: name }, 'connector failed to start');
+      listener.onConnectorFailure(name, err as Error);
+      return false;
+    }
+  }
+
+  isRunning(name: string): boolean {
+    return this.connectors.has(name);
+  }
+
+  /** The connector's task configs, with `task.class` added and, for sinks, the topics copied, as Kafka Connect does. */
+  async taskConfigs(name: string, config: ConnectorProps): Promise<Record<string, string>[]> {
+    const connector = this.connectors.get(name);
+    if (!connector) return [];
+    const maxTasks = Math.max(1, Number(config['tasks.max'] ?? '1'));
+    const taskClass = connector.taskClass();
+    const configs = await connector.taskConfigs(maxTasks);
+    if (configs.length > maxTasks) throw new Error(`connector ${name} generated ${configs.length} task configs, more than tasks.max=${maxTasks}`);
+    return configs.map((c) => {
+      const out: Record<string, string> = { ...c, [TASK_CLASS_CONFIG]: taskClass.name };
+      if (connector instanceof SinkConnector) {
+        for (const key of ['topics', 'topics.regex']) if (config[key] !== undefined) out[key] = config[key] as string;
+      }
+      return out;
+    });
+  }
+
+  async stopConnector(name: string): Promise<void> {
+    const connector = this.connectors.get(name);
+    this.connectors.delete(name);
+    if (!connector) return;
+    try {
+      await connector.stop();
+    } catch (err) {
+      this.opts.logger.warn({ err, connector: name }, 'connector failed to stop cleanly');
+    }
+  }
+
+  /** Starts one task of a running connector; failures go to the listener. */
+  async startTask(taskId: string, connectorName: string, connectorConfig: ConnectorProps, taskConfig: ConnectorProps, paused: boolean): Promise<void> {
+    const { logger } = this.opts;
+    const listener = this.listener;
+    const connector = this.connectors.get(connectorName);
+    try {
+      if (!connector) throw new Error(`connector ${connectorName} is not running on this worker`);
+      const task = new (connector.taskClass())();
+      const converters = this.converters(connectorConfig);
+      const interval = this.opts.config.offsetFlushIntervalMs;
+      let running: RunningTask;
+      if (task instanceof SourceTask) {
+        const producer = new Producer(this.opts.client, { acks: -1 });
+        const runner = new SourceTaskRunner({
+          taskId, connector: connectorName, task, config: taskConfig, converters, producer,
+          offsets: this.opts.offsets, offsetFlushIntervalMs: interval, listener, logger: logger.child({ task: taskId }),
+        });
+        running = { connector: connectorName, runner, producer };
+      } else if (task instanceof SinkTask) {
+        const topics = await this.sinkTopics(taskConfig);
+        let runner: SinkTaskRunner | null = null;
+        const consumer = new GroupConsumer(this.opts.client, {
+          groupId: `connect-${connectorName}`,
+          topics,
+          autoCommit: false,
+          autoOffsetReset: 'earliest',
+          listener: {
+            onPartitionsRevoked: (parts) => runner?.onPartitionsRevoked(parts),
+            onPartitionsAssigned: (parts) => runner?.onPartitionsAssigned(parts),
+          },
+          logger: logger.child({ task: taskId }),
+        });
+        runner = new SinkTaskRunner({ taskId, task, config: taskConfig, converters, consumer, offsetFlushIntervalMs: interval, listener, logger: logger.child({ task: taskId }) });
+        running = { connector: connectorName, runner, producer: null };
+      } else {
+        throw new Error(`task class ${task.constructor.name} of ${connectorName} is neither a SourceTask nor a SinkTask`);
+      }
+      running.runner.setPaused(paused);
+      this.tasks.set(taskId, running);
+      running.runner.start();
+    } catch (err) {
+      logger.error({ err, task: taskId }, 'task failed to start');
+      listener.onFailure(taskId, err as Error);
+    }
+  }
+
+  setPaused(connectorName: string, paused: boolean): void {
+    for (const t of this.tasks.values()) if (t.connector === connectorName) t.runner.setPaused(paused);
+  }
+
+  /** Stops the given tasks within task.shutdown.graceful.timeout.ms (for all of them together). */
+  async stopTasks(taskIds: readonly string[]): Promise<void> {
+    const stopping = taskIds.flatMap((id) => {
+      const t = this.tasks.get(id);
+      this.tasks.delete(id);
+      return t ? [t.runner.stop().finally(() => t.producer?.close())] : [];
+    });
+    const timeoutMs = this.opts.config.taskShutdownGracefulTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const outcome = await Promise.race([Promise.allSettled(stopping), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.opts.logger.warn({ tasks: taskIds, timeoutMs }, 'tasks did not stop within task.shutdown.graceful.timeout.ms');
+  }
+
+  taskIdsOf(connectorName: string): string[] {
+    return [...this.tasks].filter(([, t]) => t.connector === connectorName).map(([id]) => id);
+  }
+
+  /** Stops every task, then every connector. */
+  async stop(): Promise<void> {
+    await this.stopTasks([...this.tasks.keys()]);
+    for (const name of [...this.connectors.keys()]) await this.stopConnector(name);
+  }
+
+  /** The connector's converters, falling back to the worker's, each configured with its `<prefix>.*` settings. */
+  private converters(config: ConnectorProps): RecordConverters {
+    const { registry, config: worker } = this.opts;
+    const sub = (prefix: string): Record<string, string> => {
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(config)) if (k.startsWith(`${prefix}.`)) out[k.slice(prefix.length + 1)] = v;
+      return out;
+    };
+    const make = (kind: 'key' | 'value'): Converter => {
+      const own = config[`${kind}.converter`];
+      const converter = registry.newConverter(own ?? (kind === 'key' ? worker.keyConverter : worker.valueConverter));
+      const workerConfigs = kind === 'key' ? worker.keyConverterConfigs : worker.valueConverterConfigs;
+      converter.configure(own ? sub(`${kind}.converter`) : { ...workerConfigs }, kind === 'key');
+      return converter;
+    };
+    const ownHeader = config['header.converter'];
+    const header: HeaderConverter = registry.newHeaderConverter(ownHeader ?? worker.headerConverter);
+    header.configure(ownHeader ? sub('header.converter') : { ...worker.headerConverterConfigs });
+    return { key: make('key'), value: make('value'), header };
+  }
+
+  /** `topics`, or the existing topics matching `topics.regex`. */
+  private async sinkTopics(taskConfig: ConnectorProps): Promise<string[]> {
+    const listed = (taskConfig['topics'] ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+    if (listed.length > 0) {
+      // As the Java consumer does by default (allow.auto.create.topics): a sink may start before its source.
+      for (const topic of listed) await this.opts.client.topic(topic, { allowAutoTopicCreation: true }).catch(() => undefined);
+      return listed;
+    }
+    const regex = taskConfig['topics.regex'];
+    if (!regex) throw new Error('Must configure one of topics or topics.regex');
+    const pattern = new RegExp(`^(?:${regex})$`);
+    return (await new KafkaAdmin(this.opts.client).listTopics()).filter((t) => pattern.test(t));
+  }
+
+  private offsetReader(connector: string): unknown {
+    const { offsets } = this.opts;
+    return {
+      offset: async (partition: Record<string, unknown>) => (await offsets.list(connector)).find((o) => JSON.stringify(o.partition) === JSON.stringify(partition))?.offset ?? null,
+      offsets: async (partitions: Iterable<Record<string, unknown>>) => {
+        const all = await offsets.list(connector);
+        return new Map([...partitions].map((p) => [p, all.find((o) => JSON.stringify(o.partition) === JSON.stringify(p))?.offset ?? null]));
+      },
+    };
+  }
+}
