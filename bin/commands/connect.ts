@@ -52,12 +52,17 @@ export async function run(args: string[]): Promise<number> {
   return 0;
 }
 
-interface RunningWorker {
+export interface RunningWorker {
   herder: StandaloneHerder;
+  /** The bound REST port (the configured one, or the one picked for port 0). */
+  restPort: number;
+  /** The embedded broker's Kafka port, or null with an external cluster. */
+  brokerPort: number | null;
   stop(): Promise<void>;
 }
 
-async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
+/** Starts a standalone worker from its configuration; used by `run` and by the integration tests. */
+export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
   await loadCompression('all');
   let broker: Broker | null = null;
   let client: KafkaClient;
@@ -79,19 +84,22 @@ async function startWorker(config: WorkerConfig, logger: Logger): Promise<Runnin
   const configStore = await FileConfigStore.open(path.join(path.dirname(path.resolve(offsetsFile)), 'connectors.json'));
   const listener = config.listeners[0];
   const host = config.restAdvertisedHostName ?? (listener?.host || '127.0.0.1');
-  const port = listener?.port ?? 8083;
-  const workerId = `${host}:${config.restAdvertisedPort ?? port}`;
+  let rest: RestServer | null = null;
+  const workerId = (): string => `${host}:${config.restAdvertisedPort ?? rest?.port ?? listener?.port ?? 8083}`;
 
   const worker = new Worker({ client, registry, config, offsets, logger });
   const herder = new StandaloneHerder({ worker, registry, configStore, offsets, workerId, clusterId: broker?.services.clusterId ?? 'unknown', version: SLUICE_VERSION, logger });
   worker.attach(herder);
-  const rest = await RestServer.listen({ herder, logger, host: listener?.host ?? '0.0.0.0', port });
+  rest = await RestServer.listen({ herder, logger, host: listener?.host ?? '0.0.0.0', port: listener?.port ?? 8083 });
+  const server = rest;
   await herder.start();
   logger.info({ rest: `http://${host}:${rest.port}`, embeddedBroker: broker ? `127.0.0.1:${broker.port}` : null }, 'Connect worker started');
   return {
     herder,
+    restPort: server.port,
+    brokerPort: broker?.port ?? null,
     async stop() {
-      await rest.close();
+      await server.close();
       await herder.stop();
       await offsets.close();
       client.close();

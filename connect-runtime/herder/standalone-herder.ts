@@ -48,7 +48,8 @@ export interface StandaloneHerderOptions {
   registry: PluginRegistry;
   configStore: ConfigStore;
   offsets: OffsetStore;
-  workerId: string;
+  /** `host:port` of this worker's REST URL; a function when the port is known only after binding. */
+  workerId: string | (() => string);
   clusterId: string;
   version: string;
   logger: Logger;
@@ -72,6 +73,11 @@ export class StandaloneHerder implements Herder, WorkerListener {
 
   constructor(private readonly opts: StandaloneHerderOptions) {}
 
+  private get workerId(): string {
+    const id = this.opts.workerId;
+    return typeof id === 'function' ? id() : id;
+  }
+
   /** Starts every stored connector (a connector that fails to start is FAILED, not fatal). */
   async start(): Promise<void> {
     for (const stored of this.opts.configStore.list()) {
@@ -88,12 +94,12 @@ export class StandaloneHerder implements Herder, WorkerListener {
 
   onConnectorRunning(connector: string): void {
     const state = this.states.get(connector);
-    if (state) state.status = { state: state.targetState === 'PAUSED' ? 'PAUSED' : 'RUNNING', worker_id: this.opts.workerId };
+    if (state) state.status = { state: state.targetState === 'PAUSED' ? 'PAUSED' : 'RUNNING', worker_id: this.workerId };
   }
 
   onConnectorFailure(connector: string, error: Error): void {
     const state = this.states.get(connector);
-    if (state) state.status = { state: 'FAILED', worker_id: this.opts.workerId, trace: traceOf(error) };
+    if (state) state.status = { state: 'FAILED', worker_id: this.workerId, trace: traceOf(error) };
   }
 
   onRunning(taskId: string): void {
@@ -358,10 +364,10 @@ export class StandaloneHerder implements Herder, WorkerListener {
   private async launch(name: string, config: Record<string, string>, targetState: TargetState): Promise<void> {
     const lookup = this.opts.registry.lookup(config['connector.class'] ?? '', 'connector');
     const type: ConnectorType = lookup.status === 'found' ? (lookup.desc.type as ConnectorType) : 'unknown';
-    const state: ConnectorState = { config, targetState, type, taskConfigs: [], status: { state: 'UNASSIGNED', worker_id: this.opts.workerId }, tasks: new Map() };
+    const state: ConnectorState = { config, targetState, type, taskConfigs: [], status: { state: 'UNASSIGNED', worker_id: this.workerId }, tasks: new Map() };
     this.states.set(name, state);
     if (targetState === 'STOPPED') {
-      state.status = { state: 'STOPPED', worker_id: this.opts.workerId };
+      state.status = { state: 'STOPPED', worker_id: this.workerId };
       return;
     }
     const { worker } = this.opts;
@@ -373,7 +379,7 @@ export class StandaloneHerder implements Herder, WorkerListener {
       return;
     }
     for (let i = 0; i < state.taskConfigs.length; i++) {
-      state.tasks.set(i, { id: i, state: 'UNASSIGNED', worker_id: this.opts.workerId });
+      state.tasks.set(i, { id: i, state: 'UNASSIGNED', worker_id: this.workerId });
       await worker.startTask(`${name}-${i}`, name, config, state.taskConfigs[i] as Record<string, string>, targetState === 'PAUSED');
     }
   }
@@ -389,7 +395,7 @@ export class StandaloneHerder implements Herder, WorkerListener {
     const state = this.require(name);
     const taskId = `${name}-${task}`;
     await this.opts.worker.stopTasks([taskId]);
-    state.tasks.set(task, { id: task, state: 'UNASSIGNED', worker_id: this.opts.workerId });
+    state.tasks.set(task, { id: task, state: 'UNASSIGNED', worker_id: this.workerId });
     await this.opts.worker.startTask(taskId, name, state.config, state.taskConfigs[task] as Record<string, string>, state.targetState === 'PAUSED');
   }
 
@@ -404,12 +410,12 @@ export class StandaloneHerder implements Herder, WorkerListener {
         await this.halt(name);
         state.taskConfigs = [];
         state.tasks.clear();
-        state.status = { state: 'STOPPED', worker_id: this.opts.workerId };
+        state.status = { state: 'STOPPED', worker_id: this.workerId };
       } else if (from === 'STOPPED') {
         await this.launch(name, state.config, target);
       } else {
         this.opts.worker.setPaused(name, target === 'PAUSED');
-        if (state.status.state !== 'FAILED') state.status = { state: target === 'PAUSED' ? 'PAUSED' : 'RUNNING', worker_id: this.opts.workerId };
+        if (state.status.state !== 'FAILED') state.status = { state: target === 'PAUSED' ? 'PAUSED' : 'RUNNING', worker_id: this.workerId };
       }
     });
   }
@@ -419,7 +425,7 @@ export class StandaloneHerder implements Herder, WorkerListener {
     const state = this.states.get(taskId.slice(0, dash));
     const id = Number(taskId.slice(dash + 1));
     if (!state || !state.tasks.has(id)) return;
-    const status: TaskStatus = { id, state: change.state, worker_id: this.opts.workerId };
+    const status: TaskStatus = { id, state: change.state, worker_id: this.workerId };
     if (change.trace !== undefined) status.trace = change.trace;
     state.tasks.set(id, status);
   }

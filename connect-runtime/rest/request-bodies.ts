@@ -7,7 +7,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { badRequest } from './rest-errors';
 import type { ConnectorOffset, InitialState } from '../herder/herder';
 
-const ajv = new Ajv({ allErrors: true });
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
 
 const configValue = { type: ['string', 'number', 'boolean'] };
 const configMap = { type: 'object', additionalProperties: configValue };
