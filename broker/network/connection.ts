@@ -27,6 +27,12 @@ interface PendingResponse {
   chunks: ResponseChunks;
 }
 
+/** Bytes received and sent, summed over the connections that share the object. */
+export interface TrafficCounters {
+  bytesIn: number;
+  bytesOut: number;
+}
+
 export interface ConnectionOptions {
   /** An accepted TCP socket, or the server end of an in-process pipe. */
   socket: ByteStream;
@@ -34,6 +40,7 @@ export interface ConnectionOptions {
   dispatcher: FrameDispatcher;
   maxRequestBytes: number;
   logger: Logger;
+  traffic: TrafficCounters;
 }
 
 export class Connection implements ConnectionInfo {
@@ -45,12 +52,14 @@ export class Connection implements ConnectionInfo {
   private readonly logger: Logger;
   private readonly queue: PendingResponse[] = [];
   private readonly frames: FrameSplitter;
+  private readonly traffic: TrafficCounters;
   private closed = false;
 
   constructor(opts: ConnectionOptions) {
     this.socket = opts.socket;
     this.id = opts.id;
     this.dispatcher = opts.dispatcher;
+    this.traffic = opts.traffic;
     this.remoteAddress = opts.socket.remoteAddress ?? 'unknown';
     this.remotePort = opts.socket.remotePort ?? 0;
     this.logger = opts.logger.child({ conn: this.id, remote: `${this.remoteAddress}:${this.remotePort}` });
@@ -64,7 +73,10 @@ export class Connection implements ConnectionInfo {
           size > opts.maxRequestBytes ? `request of ${size} bytes exceeds socket.request.max.bytes=${opts.maxRequestBytes}` : `invalid request size ${size}`,
         ),
     });
-    this.socket.on('data', (chunk: Buffer) => this.frames.push(chunk));
+    this.socket.on('data', (chunk: Buffer) => {
+      this.traffic.bytesIn += chunk.length;
+      this.frames.push(chunk);
+    });
     this.socket.on('drain', () => this.socket.resume());
     this.socket.on('error', (err: Error) => this.logger.debug({ err: err.message }, 'socket error'));
     this.socket.on('close', () => {
@@ -111,7 +123,10 @@ export class Connection implements ConnectionInfo {
       if (head.chunks === null) continue;
       if (!wrote) this.socket.cork();
       wrote = true;
-      for (const c of head.chunks) this.socket.write(c);
+      for (const c of head.chunks) {
+        this.traffic.bytesOut += c.length;
+        this.socket.write(c);
+      }
     }
     if (wrote) {
       this.socket.uncork();

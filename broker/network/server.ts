@@ -7,7 +7,7 @@
 import net from 'node:net';
 import type { Logger } from 'pino';
 import type { ByteStream } from './byte-stream';
-import { Connection, type FrameDispatcher } from './connection';
+import { Connection, type FrameDispatcher, type TrafficCounters } from './connection';
 import { inProcessPair } from './in-process-socket';
 
 export interface ServerOptions {
@@ -28,12 +28,15 @@ export interface ConnectionStats {
   open: ConnectionCounts;
   /** Connections accepted since the server started. */
   accepted: ConnectionCounts;
+  /** Request bytes received and response bytes sent since the server started, over all connections. */
+  traffic: TrafficCounters;
 }
 
 export class KafkaServer {
   private readonly server: net.Server;
   private readonly open = { tcp: new Set<ByteStream>(), inProcess: new Set<ByteStream>() };
   private readonly accepted: ConnectionCounts = { tcp: 0, inProcess: 0 };
+  private readonly traffic: TrafficCounters = { bytesIn: 0, bytesOut: 0 };
   private nextId = 1;
   private closing = false;
 
@@ -65,7 +68,7 @@ export class KafkaServer {
   }
 
   get connectionStats(): ConnectionStats {
-    return { open: { tcp: this.open.tcp.size, inProcess: this.open.inProcess.size }, accepted: { ...this.accepted } };
+    return { open: { tcp: this.open.tcp.size, inProcess: this.open.inProcess.size }, accepted: { ...this.accepted }, traffic: { ...this.traffic } };
   }
 
   /**
@@ -94,6 +97,7 @@ export class KafkaServer {
       dispatcher: this.opts.dispatcher,
       maxRequestBytes: this.opts.maxRequestBytes,
       logger: this.opts.logger,
+      traffic: this.traffic,
     });
   }
 

@@ -87,7 +87,8 @@ test('pipelined requests are answered in request order, and only in-process conn
   expect(dispatcher.seen[0]?.remote).toMatch(/^in-process:\d+$/);
   expect(conn.remoteAddress).toBe('in-process');
   expect(conn.remotePort).toBe(server.port);
-  expect(server.connectionStats).toEqual({ open: { tcp: 0, inProcess: 1 }, accepted: { tcp: 0, inProcess: 1 } });
+  // 50 requests of 16 bytes in, 50 responses of 8 bytes out.
+  expect(server.connectionStats).toEqual({ open: { tcp: 0, inProcess: 1 }, accepted: { tcp: 0, inProcess: 1 }, traffic: { bytesIn: 800, bytesOut: 400 } });
   conn.destroy();
   await until(() => server.connectionStats.open.inProcess === 0, 'the connection to be forgotten');
 });
