@@ -5,7 +5,9 @@
  * run on this box, interleaved A/B per repetition; then footprint (CPU per GB, RSS, cold start).
  * Then the log cleaner's throughput on a compacted topic (reported; no peer). Prints a summary and
  * overwrites docs/benchmarks.md. Settings: see bench/lib/config.js (BENCH_SCALE ...).
- * BENCH_ONLY=compaction runs only the compaction scenario and updates its row in docs/benchmarks.md.
+ * Then Connect end to end (file → broker → file through a standalone worker) against the kcat pair.
+ * BENCH_ONLY=compaction runs only the compaction scenario and updates its row in docs/benchmarks.md;
+ * BENCH_ONLY=connect does the same for the Connect rows.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -18,9 +20,10 @@ const redis = require('./lib/redis');
 const scen = require('./lib/scenarios');
 const footprint = require('./lib/footprint');
 const compaction = require('./lib/compaction');
+const connect = require('./lib/connect');
 const { ensureBuilt, startBroker, ROOT } = require('./lib/broker');
-const { printSummary, writeMarkdown, upsertCompaction } = require('./lib/report');
-const { compactionRow } = require('./lib/summary');
+const { printSummary, writeMarkdown, upsertCompaction, upsertConnect } = require('./lib/report');
+const { compactionRow, connectRows } = require('./lib/summary');
 
 const log = (msg) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
@@ -135,10 +138,41 @@ async function compactionOnly() {
   }
 }
 
+/** BENCH_ONLY=connect: just the Connect end-to-end scenario; its rows go into the existing docs/benchmarks.md. */
+async function connectOnly() {
+  const cfg = config.load();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-'));
+  proc.trackTempDir(tmp);
+  try {
+    const tools = await facts.tools();
+    if (!tools.have.kcat) throw new Error('kcat is required (apt-get install kcat)');
+    if (!tools.have.bash) throw new Error('bash is required (it measures kcat\'s CPU with `times`)');
+    log(await ensureBuilt(log));
+    const machine = await facts.machine(tmp);
+    const res = { cfg, machine, notes: [] };
+    await waitForQuiet(res, cfg);
+    res.connect = await safe('connect', () => connect.run({ tmp, cfg, log }));
+    if (machine.busyBefore > 0.15) {
+      res.connect.notes = [`The box was not quiet: ${Math.round(machine.busyBefore * 100)}% of its CPU was busy with other work just before these runs (waited ${cfg.quietWaitSec} s); each run's "box busy" above shows what overlapped it.`, ...(res.connect.notes || [])];
+    }
+    const table = connectRows(res.connect);
+    process.stdout.write(`\n${table.map((r) => `${r.scenario}: ${r.ours} | peer ${r.peer} | ${r.ratio} (${r.target}: ${r.met})`).join('\n')}\n`);
+    if (res.connect.ok !== false && table.some((r) => r.ratioValue)) {
+      upsertConnect(res, path.join(ROOT, 'docs', 'benchmarks.md'));
+      log('updated the Connect rows of docs/benchmarks.md');
+    } else {
+      process.exitCode = 1;
+    }
+  } finally {
+    proc.removeTempDir(tmp);
+  }
+}
+
 async function main() {
   if (process.env.BENCH_ONLY) {
-    if (process.env.BENCH_ONLY !== 'compaction') throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only "compaction" can run alone`);
-    return compactionOnly();
+    if (process.env.BENCH_ONLY === 'compaction') return compactionOnly();
+    if (process.env.BENCH_ONLY === 'connect') return connectOnly();
+    throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only "compaction" or "connect" can run alone`);
   }
   const cfg = config.load();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-'));
@@ -215,6 +249,8 @@ async function main() {
       log('compaction: cleaner throughput');
       res.compaction = await safe('compaction', () => compaction.run({ tmp, cfg, log }));
       log(`compaction: ${describeCompaction(res.compaction)}`);
+      log('connect: file -> broker -> file against the kcat pair');
+      res.connect = await safe('connect', () => connect.run({ tmp, cfg, log }));
     }
   } catch (err) {
     res.fatal = err.message.split('\n').slice(0, 8).join(' / ');

@@ -81,7 +81,8 @@ function which(cmd) {
 
 /**
  * Runs a command to completion within timeoutMs.
- * opts.stdout: 'capture' (default) | 'count' (only count bytes) | 'ignore'.
+ * opts.stdout: 'capture' (default) | 'count' (only count bytes) | 'ignore'; opts.stdoutFile: a path that
+ * receives the child's stdout instead (created or truncated; like `> file` in a shell).
  * opts.cpu: run it under bash and report the child's user+sys CPU seconds (bash's `times`).
  * Resolves { code, signal, timedOut, wallMs, stdout, stdoutBytes, stderr, cpuSec }.
  */
@@ -90,7 +91,8 @@ function run(cmd, args, opts = {}) {
   const mode = opts.stdout ?? 'capture';
   let file = cmd;
   let argv = args;
-  const stdio = ['ignore', mode === 'ignore' ? 'ignore' : 'pipe', 'pipe'];
+  const outFd = opts.stdoutFile ? fs.openSync(opts.stdoutFile, 'w') : null;
+  const stdio = ['ignore', outFd ?? (mode === 'ignore' ? 'ignore' : 'pipe'), 'pipe'];
   if (opts.cpu) {
     // The command runs as a child of bash (fd 3 closed for it); `times` then prints the CPU of the reaped child.
     file = 'bash';
@@ -103,9 +105,12 @@ function run(cmd, args, opts = {}) {
     try {
       child = spawn(file, argv, { stdio, detached: true, cwd: opts.cwd, env: opts.env ?? process.env });
     } catch (err) {
+      if (outFd !== null) fs.closeSync(outFd);
       reject(err);
       return;
     }
+    // The child holds its own copy of the descriptor.
+    if (outFd !== null) fs.closeSync(outFd);
     track(child.pid, `${cmd} ${args.join(' ')}`);
     const out = [];
     let outBytes = 0;

@@ -6,7 +6,8 @@ const path = require('node:path');
 const kcat = require('./kcat');
 const redis = require('./redis');
 const compaction = require('./compaction');
-const { rows, compactionRow, limits, outsideLoad, fmt, fmtInt } = require('./summary');
+const connect = require('./connect');
+const { rows, compactionRow, connectRows, connectLimit, limits, outsideLoad, fmt, fmtInt } = require('./summary');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -96,6 +97,7 @@ function settings(res) {
     `- RSS: VmRSS from /proc/<pid>/status after ${fmt(c.settleMs / 1000, 0)} s idle, once after start-up and once after all runs. Cold start: spawn → the \`"msg":"broker started"\` log line (Redis: "Ready to accept connections"), median of ${c.coldStarts} starts, each on an empty directory.`,
     `- Budget: runs stop adding repetitions beyond the first when they would pass BENCH_BUDGET_S=${c.budgetSec} s; every child is killed after BENCH_RUN_TIMEOUT_S=${c.runTimeoutSec} s.`,
     ...(res.compaction ? [compaction.describeSettings(c)] : []),
+    ...(res.connect ? [connect.describeSettings(c)] : []),
   ].join('\n');
 }
 
@@ -113,16 +115,34 @@ function compactionDetails(c, alone) {
   );
 }
 
+/** One sentence per converter with every Connect run, for the page; `alone` names the separate run's box. */
+function connectDetails(c, alone) {
+  if (!c || !c.runs) return null;
+  const where = alone ? ` (measured on their own with BENCH_ONLY=connect on ${alone.date}, ${alone.cpuModel}, nproc = ${alone.nproc})` : '';
+  const runText = (r) => {
+    if (!r.ok) return `FAILED (${r.error})`;
+    if (r.firstS !== undefined) {
+      return `${fmt(r.wallS, 2)} s = ${fmtInt(r.rate)} lines/s (first line ${fmt(r.firstS, 2)} s, then ${fmtInt(r.steadyRate)} lines/s; ${fmt(r.serverCpuS, 2)} CPU-s = ${fmt(r.serverCores, 2)} cores, main thread ${fmt(r.serverMainCores, 2)}; peak RSS ${fmt(r.peakRssMB, 0)} MB; box ${r.boxBusy === null ? 'n/a' : `${fmt(r.boxBusy * 100, 0)}%`} busy)`;
+    }
+    const parts = r.produceS !== undefined ? ` (${fmt(r.produceS, 2)} + ${fmt(r.consumeS, 2)} s)` : '';
+    return `${fmt(r.wallS, 2)} s${parts} = ${fmtInt(r.rate)} lines/s (broker ${fmt(r.serverCpuS, 2)} CPU-s, kcats ${fmt(r.driverCpuS, 2)} CPU-s; box ${r.boxBusy === null ? 'n/a' : `${fmt(r.boxBusy * 100, 0)}%`} busy)`;
+  };
+  const list = (runs) => (runs || []).map(runText).join('; ') || 'none';
+  const R = c.runs;
+  return (
+    `Connect end-to-end runs${where}, ${fmtInt(c.n)} lines of ${c.size} B, ${c.repsDone} repetitions. ` +
+    `Ours, StringConverter: ${list(R.string)}. Ours, JsonConverter: ${list(R.json)}. ` +
+    `kcat pair, sequential: ${list(R.kcatSeq)}. kcat pair, pipelined: ${list(R.kcatPipe)}.` +
+    (c.notes && c.notes.length ? ` ${c.notes.join(' ')}` : '')
+  );
+}
+
 /**
- * BENCH_ONLY=compaction: puts the compaction row, settings line and details into an existing
- * docs/benchmarks.md without touching the rest of the page (the other figures are from a full run).
+ * Puts rows of the results table, one settings line, one details paragraph and the "what limits it"
+ * paragraphs of those rows into an existing docs/benchmarks.md without touching the rest of the page
+ * (the other figures are from a full run). Each piece is found by the start of its line.
  */
-function upsertCompaction(res, file) {
-  const row = compactionRow(res.compaction);
-  const cells = COLS.map(([k]) => String(row[k]).replace(/\|/g, '\\|'));
-  const tableLine = `| ${cells.join(' | ')} |`;
-  const settingsLine = compaction.describeSettings(res.cfg);
-  const details = compactionDetails(res.compaction, res.machine);
+function upsertParts(file, { rows: tableRows, settingsPrefix, settingsLine, detailsPrefix, details, limitPrefix, limitParas }) {
   const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
   const replaceOrInsert = (match, text, after) => {
     const at = lines.findIndex(match);
@@ -136,25 +156,74 @@ function upsertCompaction(res, file) {
     for (let i = lines.length - 1; i >= 0; i--) if (pred(lines[i])) return i;
     return -1;
   };
-  const resultsAt = lines.indexOf('## Results');
-  replaceOrInsert(
-    (l) => l.startsWith('| Log compaction'),
-    tableLine,
-    () => {
-      let i = resultsAt + 1;
-      while (i < lines.length && (lines[i] === '' || !lines[i].startsWith('|'))) i++;
-      while (i + 1 < lines.length && lines[i + 1].startsWith('|')) i++;
-      return i;
-    },
-  );
-  replaceOrInsert((l) => l.startsWith('- Compaction:'), settingsLine, () => lastIndexOf((l) => l.startsWith('- Budget:')));
+  const lastTableRow = () => {
+    const resultsAt = lines.indexOf('## Results');
+    let i = resultsAt + 1;
+    while (i < lines.length && (lines[i] === '' || !lines[i].startsWith('|'))) i++;
+    while (i + 1 < lines.length && lines[i + 1].startsWith('|')) i++;
+    return i;
+  };
+  for (const row of tableRows) {
+    const cells = COLS.map(([k]) => String(row[k]).replace(/\|/g, '\\|'));
+    replaceOrInsert((l) => l.startsWith(`| ${row.scenario.replace(/ \(median.*/, '')}`), `| ${cells.join(' | ')} |`, lastTableRow);
+  }
+  replaceOrInsert((l) => l.startsWith(settingsPrefix), settingsLine, () => lastIndexOf((l) => l.startsWith('- ')));
   if (details) {
-    replaceOrInsert((l) => l.startsWith('Compaction run'), details, () => lastIndexOf((l) => l.startsWith('Footprint details:')));
+    replaceOrInsert((l) => l.startsWith(detailsPrefix), details, () => lastIndexOf((l) => l !== ''));
     // Keep a blank line between paragraphs.
-    const at = lines.findIndex((l) => l.startsWith('Compaction run'));
+    const at = lines.findIndex((l) => l.startsWith(detailsPrefix));
     if (at > 0 && lines[at - 1] !== '') lines.splice(at, 0, '');
   }
+  if (limitPrefix) {
+    for (let i = lines.length - 1; i >= 0; i--) {
+      if (lines[i].startsWith(limitPrefix)) lines.splice(i, lines[i + 1] === '' ? 2 : 1);
+    }
+    let head = lines.indexOf('## What limits it');
+    if (limitParas.length > 0) {
+      if (head < 0) {
+        let before = lines.indexOf('## Notes');
+        if (before < 0) before = lines.indexOf('## Settings');
+        if (before < 0) before = lines.length;
+        lines.splice(before, 0, '## What limits it', '');
+        head = before;
+      }
+      let end = head + 1;
+      while (end < lines.length && !lines[end].startsWith('## ')) end++;
+      lines.splice(end, 0, ...limitParas.flatMap((p) => [p, '']));
+    } else if (head >= 0) {
+      let end = head + 1;
+      while (end < lines.length && !lines[end].startsWith('## ')) end++;
+      if (lines.slice(head + 1, end).every((l) => l === '')) lines.splice(head, end - head);
+    }
+  }
   fs.writeFileSync(file, scrub(lines.join('\n')));
+}
+
+/** BENCH_ONLY=compaction: its row, settings line and details. */
+function upsertCompaction(res, file) {
+  upsertParts(file, {
+    rows: [compactionRow(res.compaction)],
+    settingsPrefix: '- Compaction:',
+    settingsLine: compaction.describeSettings(res.cfg),
+    detailsPrefix: 'Compaction run',
+    details: compactionDetails(res.compaction, res.machine),
+  });
+}
+
+/** BENCH_ONLY=connect: its rows, settings line, details and "what limits it" paragraphs. */
+function upsertConnect(res, file) {
+  const table = connectRows(res.connect);
+  const nproc = res.machine ? res.machine.nproc : '?';
+  const missed = table.filter((r) => r.met === 'no' || String(r.met).startsWith('no ('));
+  upsertParts(file, {
+    rows: table,
+    settingsPrefix: '- Connect end to end:',
+    settingsLine: connect.describeSettings(res.cfg),
+    detailsPrefix: 'Connect end-to-end runs',
+    details: connectDetails(res.connect, res.machine),
+    limitPrefix: '**Connect file → broker → file',
+    limitParas: missed.map((row) => connectLimit(res.connect, row, nproc)),
+  });
 }
 
 /** No paths of this machine in the committed report: the repo, temp and home directories become placeholders. */
@@ -224,7 +293,9 @@ function writeMarkdown(res, file) {
   );
   lines.push('');
   if (details) lines.push(details, '');
+  const connectText = connectDetails(res.connect);
+  if (connectText) lines.push(connectText, '');
   fs.writeFileSync(file, scrub(lines.join('\n')));
 }
 
-module.exports = { printSummary, writeMarkdown, upsertCompaction };
+module.exports = { printSummary, writeMarkdown, upsertCompaction, upsertConnect };

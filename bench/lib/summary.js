@@ -126,7 +126,86 @@ function rows(res) {
     met: judge(coldOurs, 1000, false),
   });
   if (res.compaction) out.push(compactionRow(res.compaction));
+  if (res.connect) out.push(...connectRows(res.connect));
   return out;
+}
+
+const CONNECT_LABELS = { string: 'StringConverter', json: 'JsonConverter' };
+const CONNECT_TARGET = 0.5;
+
+/** CPU seconds per GB of payload over all good runs, from explicit CPU fields. */
+function cpuPerGBOf(runs, fields) {
+  const good = okRuns(runs).filter((r) => fields.every((f) => typeof r[f] === 'number'));
+  const bytes = good.reduce((a, r) => a + r.bytes, 0);
+  if (!bytes) return null;
+  return good.reduce((a, r) => a + fields.reduce((x, f) => x + r[f], 0), 0) / (bytes / 1e9);
+}
+
+/** The Connect end-to-end rows: one per converter against the sequential kcat pair, and their CPU per GB. */
+function connectRows(c) {
+  const R = c.runs || {};
+  const peer = med(R.kcatSeq, 'rate');
+  const peerText = peer
+    ? `${fmtInt(peer)} lines/s (medians: kcat -P ${fmt(med(R.kcatSeq, 'produceS'), 2)} s, kcat -C ${fmt(med(R.kcatSeq, 'consumeS'), 2)} s; pipelined ${fmtInt(med(R.kcatPipe, 'rate'))} lines/s)`
+    : `not measured: ${whyMissing(R.kcatSeq, c.error || 'not run')}`;
+  const out = [];
+  for (const conv of ['string', 'json']) {
+    const runs = R[conv];
+    const ours = med(runs, 'rate');
+    const ratio = ours && peer ? ours / peer : null;
+    out.push({
+      key: `connect-${conv}`,
+      scenario: `Connect file → broker → file, ${CONNECT_LABELS[conv]}, ${c.size} B lines/s (median of ${okRuns(runs).length}/${okRuns(R.kcatSeq).length})`,
+      ours: ours
+        ? `${fmtInt(ours)} lines/s (${fmt(med(runs, 'mbps'))} MB/s; first line after ${fmt(med(runs, 'firstS'), 2)} s, then ${fmtInt(med(runs, 'steadyRate'))} lines/s)`
+        : `not measured: ${whyMissing(runs, c.error || 'not run')}`,
+      peer: peerText,
+      ratio: fmtRatio(ratio),
+      target: `≥ ${CONNECT_TARGET}× kcat -P -l file + kcat -C`,
+      met: ours && peer ? judge(ratio, CONNECT_TARGET, true) : 'not measured',
+      ratioValue: ratio,
+    });
+  }
+  const peerCpu = cpuPerGBOf(R.kcatSeq, ['serverCpuS', 'driverCpuS']);
+  for (const conv of ['string', 'json']) {
+    const o = cpuPerGBOf(R[conv], ['serverCpuS']);
+    out.push({
+      key: `connect-cpu-${conv}`,
+      scenario: `Connect CPU-s per GB, ${CONNECT_LABELS[conv]}`,
+      ours: o === null ? 'n/a' : `${fmt(o, 2)} CPU-s/GB (worker process from spawn: start-up and embedded broker included)`,
+      peer: peerCpu === null ? 'n/a' : `${fmt(peerCpu, 2)} CPU-s/GB (broker + kcat -P + kcat -C)`,
+      ratio: o !== null && peerCpu ? fmtRatio(o / peerCpu) : 'n/a',
+      target: 'reported (lower is better)',
+      met: '–',
+    });
+  }
+  return out;
+}
+
+/** The "what limits it" paragraph of a missed Connect row. */
+function connectLimit(c, row, nproc) {
+  const conv = row.key.slice('connect-'.length);
+  const runs = c.runs[conv];
+  const cores = med(runs, 'serverCores');
+  const main = med(runs, 'serverMainCores');
+  const box = med(runs, 'boxBusy');
+  const first = med(runs, 'firstS');
+  const wall = med(runs, 'wallS');
+  const steady = med(runs, 'steadyRate');
+  const peer = med(c.runs.kcatSeq, 'rate');
+  const pipe = med(c.runs.kcatPipe, 'rate');
+  const other = med(runs, 'otherCores');
+  const saturated = main !== null && main >= 0.85;
+  return (
+    `**${row.scenario.replace(/ \(median.*/, '')}: ${row.ratio} (target ${row.target}).** ` +
+    `Median over the runs: the worker process used ${fmt(cores, 2)} cores over the ${fmt(wall, 2)} s (its main thread ${fmt(main, 2)}), the whole box was ${box === null ? 'n/a' : `${fmt(box * 100, 0)}%`} busy of ${nproc} vCPUs` +
+    `${other !== null && other >= 0.3 ? ` (${fmt(other, 2)} cores of it other work on the box, so these figures are depressed)` : ''}. ` +
+    `Of the wall time, ${fmt(first, 2)} s passed before the first line reached the sink file (Node start-up, module loading, the embedded broker, both connectors, the sink's group join); ` +
+    `after that the pipeline ran at ${fmtInt(steady)} lines/s, ${steady && peer ? fmtRatio(steady / peer) : 'n/a'} of the kcat pair's ${fmtInt(peer)} (pipelined kcat: ${fmtInt(pipe)}). ` +
+    `Reading: ${saturated
+      ? 'the worker\'s one JavaScript thread runs the source task, the producer, the embedded broker, the consumer and the sink task one after another and was close to a full core, so the pipeline is bound by per-line JS work on that thread; in the kcat pair the broker and each (native) kcat are separate processes, so their work runs on both vCPUs.'
+      : 'the worker\'s main thread was not saturated, so the run also waited on something other than CPU (start-up, fetch waits, or I/O).'}`
+  );
 }
 
 /** The log-cleaner row: reported only (no peer runs compaction in this bench). */
@@ -186,7 +265,7 @@ function limits(res, table) {
   const out = [];
   for (const row of table) {
     if (row.met !== 'no' && !String(row.met).startsWith('no (')) continue;
-    const sz = res.sizes.find((s) => row.key.endsWith(`-${s.size}`));
+    const sz = (res.sizes || []).find((s) => row.key.endsWith(`-${s.size}`));
     if (row.key.startsWith('produce-') || row.key.startsWith('consume-')) {
       const produce = row.key.startsWith('produce-');
       const ours = shares(produce ? sz.runs.oursProduce : sz.runs.oursConsume);
@@ -211,6 +290,8 @@ function limits(res, table) {
         `**${row.scenario}: ${row.ours} (target ${row.target}).** A bare \`node\` process idles at ` +
           `${bare ? fmt(bare.rssMB) : 'n/a'} MB RSS on this box, so ${own} MB is the broker's own code, heap and buffers.${split}`,
       );
+    } else if (row.key.startsWith('connect-') && !row.key.startsWith('connect-cpu-')) {
+      out.push(connectLimit(res.connect, row, nproc));
     } else if (row.key === 'cold-start') {
       const bare = res.footprint.bareNode;
       out.push(
@@ -236,4 +317,4 @@ function outsideLoad(res) {
   return notes;
 }
 
-module.exports = { median, rows, compactionRow, limits, outsideLoad, shares, fmt, fmtInt, okRuns };
+module.exports = { median, rows, compactionRow, connectRows, connectLimit, limits, outsideLoad, shares, fmt, fmtInt, okRuns };

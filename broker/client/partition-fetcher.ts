@@ -10,7 +10,7 @@ import { ErrorCode, KafkaError } from '../protocol/error-codes';
 import { isRoutingError } from './errors';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type KafkaClient } from './kafka-client';
 import type { FetchPartitionRequest } from './partition-requests';
-import { nextOffsetAfter, readRecords, type ConsumedRecord } from './record-batch-reader';
+import { decodeRecords, nextOffsetAfter, type ConsumedRecord } from './record-batch-reader';
 
 export interface TopicPartition {
   topic: string;
@@ -145,7 +145,7 @@ export class PartitionFetcher {
       }
       s.highWatermark = r.highWatermark;
       const position = s.position;
-      const records = r.records && r.records.length > 0 ? [...readRecords(r.records, { minOffset: position, verifyCrc: this.opts.verifyCrc })] : [];
+      const records = decodeRecords(r.records, { minOffset: position, verifyCrc: this.opts.verifyCrc });
       let next = position;
       const last = records[records.length - 1];
       if (last) next = last.offset + 1;

@@ -114,19 +114,49 @@ const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
 
 /** Decodes every record of one batch (control batches included; callers decide). */
 export function* recordsOfBatch(records: Buffer, batch: BatchView): Generator<ConsumedRecord> {
-  const { header } = batch;
-  let region = records.subarray(batch.position + BATCH_OVERHEAD, batch.position + batch.size);
-  if (batch.compression !== 0) {
-    try {
-      region = decompress(batch.compression, region);
-    } catch (err) {
-      throw new CorruptRecordError(`cannot decompress batch at offset ${header.baseOffset}: ${(err as Error).message}`);
+  const decoder = new BatchDecoder(records, batch);
+  for (let record = decoder.next(); record !== null; record = decoder.next()) yield record;
+}
+
+/** Appends the records of one batch at or above `minOffset` to `out` (a plain loop: no generator step per record). */
+function decodeBatch(records: Buffer, batch: BatchView, minOffset: number, out: ConsumedRecord[]): ConsumedRecord[] {
+  const decoder = new BatchDecoder(records, batch);
+  for (let record = decoder.next(); record !== null; record = decoder.next()) if (record.offset >= minOffset) out.push(record);
+  return out;
+}
+
+/** The records of one batch, one at a time. */
+class BatchDecoder {
+  private readonly header: BatchHeader;
+  private readonly region: Buffer;
+  private readonly cursor: Cursor;
+  private readonly logAppendTime: boolean;
+  private readonly timestampType: TimestampType;
+  private index = 0;
+
+  constructor(records: Buffer, batch: BatchView) {
+    const { header } = batch;
+    let region = records.subarray(batch.position + BATCH_OVERHEAD, batch.position + batch.size);
+    if (batch.compression !== 0) {
+      try {
+        region = decompress(batch.compression, region);
+      } catch (err) {
+        throw new CorruptRecordError(`cannot decompress batch at offset ${header.baseOffset}: ${(err as Error).message}`);
+      }
     }
+    this.header = header;
+    this.region = region;
+    this.cursor = new Cursor(region, 0, region.length);
+    this.logAppendTime = isLogAppendTime(header.attributes);
+    this.timestampType = this.logAppendTime ? 'LogAppendTime' : 'CreateTime';
   }
-  const logAppendTime = isLogAppendTime(header.attributes);
-  const timestampType: TimestampType = logAppendTime ? 'LogAppendTime' : 'CreateTime';
-  const c = new Cursor(region, 0, region.length);
-  for (let i = 0; i < header.recordsCount; i++) {
+
+  next(): ConsumedRecord | null {
+    const { header, region } = this;
+    const c = this.cursor;
+    const i = this.index;
+    if (i >= header.recordsCount) return null;
+    this.index = i + 1;
     const length = c.varint();
     const start = c.pos;
     if (length < 0 || start + length > region.length) {
@@ -152,10 +182,10 @@ export function* recordsOfBatch(records: Buffer, batch: BatchView): Generator<Co
     }
     c.pos = start + length;
     c.end = region.length;
-    yield {
+    return {
       offset: header.baseOffset + offsetDelta,
-      timestamp: logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
-      timestampType,
+      timestamp: this.logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
+      timestampType: this.timestampType,
       key,
       value,
       headers,
@@ -176,15 +206,29 @@ export interface ReadRecordsOptions {
 export function* readRecords(records: Buffer | null, opts: ReadRecordsOptions = {}): Generator<ConsumedRecord> {
   if (records === null || records.length === 0) return;
   const minOffset = opts.minOffset ?? 0;
-  const verifyCrc = opts.verifyCrc ?? true;
   for (const batch of batchesOf(records)) {
-    if (batch.header.baseOffset + batch.header.lastOffsetDelta < minOffset) continue;
-    if (batch.isControl && !opts.includeControl) continue;
-    if (verifyCrc && !batchCrcValid(records, batch)) {
-      throw new CorruptRecordError(`record batch at offset ${batch.header.baseOffset} is corrupt: stored CRC ${batch.header.crc} does not match its bytes`);
-    }
-    for (const record of recordsOfBatch(records, batch)) {
-      if (record.offset >= minOffset) yield record;
-    }
+    if (!wanted(records, batch, minOffset, opts)) continue;
+    for (const record of recordsOfBatch(records, batch)) if (record.offset >= minOffset) yield record;
   }
+}
+
+/** The same records as readRecords, decoded into one array (the consumers' hot path). */
+export function decodeRecords(records: Buffer | null, opts: ReadRecordsOptions = {}): ConsumedRecord[] {
+  const out: ConsumedRecord[] = [];
+  if (records === null || records.length === 0) return out;
+  const minOffset = opts.minOffset ?? 0;
+  for (const batch of batchesOf(records)) {
+    if (wanted(records, batch, minOffset, opts)) decodeBatch(records, batch, minOffset, out);
+  }
+  return out;
+}
+
+/** Whether a batch has records to return; throws when its CRC is checked and wrong. */
+function wanted(records: Buffer, batch: BatchView, minOffset: number, opts: ReadRecordsOptions): boolean {
+  if (batch.header.baseOffset + batch.header.lastOffsetDelta < minOffset) return false;
+  if (batch.isControl && !opts.includeControl) return false;
+  if ((opts.verifyCrc ?? true) && !batchCrcValid(records, batch)) {
+    throw new CorruptRecordError(`record batch at offset ${batch.header.baseOffset} is corrupt: stored CRC ${batch.header.crc} does not match its bytes`);
+  }
+  return true;
 }

@@ -82,6 +82,8 @@ export class JsonConverter implements Converter, HeaderConverter {
   private schemaCache = new Map<string, Schema | null>();
   private lastSchemaText: string | undefined;
   private lastSchema: Schema | null | undefined;
+  /** UTF-8 of `{"schema":<lastSchemaText>,"payload":`, the exact head of the envelopes this converter writes. */
+  private lastPrefix: Buffer | undefined;
   private envelopePrefixes = new WeakMap<Schema, string>();
   private readonly fractionSensitive = new WeakMap<Schema, boolean>();
 
@@ -106,6 +108,7 @@ export class JsonConverter implements Converter, HeaderConverter {
     this.envelopePrefixes = new WeakMap();
     this.lastSchemaText = undefined;
     this.lastSchema = undefined;
+    this.lastPrefix = undefined;
   }
 
   fromConnectData(_topic: string, _headers: ConnectHeaders | null, schema: Schema | null, value: unknown): Buffer | null {
@@ -120,8 +123,12 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   toConnectData(_topic: string, _headers: ConnectHeaders | null, value: Buffer | null): SchemaAndValue {
     if (value === null) return SchemaAndValue.NULL;
-    const text = value.toString('utf8');
     try {
+      if (this.schemasEnabled) {
+        const fast = this.fromLastEnvelopeBytes(value);
+        if (fast) return fast;
+      }
+      const text = value.toString('utf8');
       if (!this.schemasEnabled) {
         const node = parseJson(text, false);
         return node === undefined || node === null ? SchemaAndValue.NULL : new SchemaAndValue(null, node);
@@ -173,6 +180,30 @@ export class JsonConverter implements Converter, HeaderConverter {
     const envelope = node as { [key: string]: JsonNode };
     const schema = this.reader.toSchema(envelope['schema']);
     return new SchemaAndValue(schema, this.reader.value(schema, envelope['payload']));
+  }
+
+  /**
+   * The commonest case of all: the bytes start exactly with the envelope head of the last schema seen, as written by
+   * this converter (no whitespace). Only the payload is decoded and parsed. Anything else returns undefined.
+   */
+  private fromLastEnvelopeBytes(value: Buffer): SchemaAndValue | undefined {
+    const prefix = this.lastPrefix;
+    const schema = this.lastSchema;
+    if (prefix === undefined || schema === undefined || value.length <= prefix.length) return undefined;
+    if (value.compare(prefix, 0, prefix.length, 0, prefix.length) !== 0) return undefined;
+    let end = value.length - 1;
+    while (end > prefix.length && isWhitespace(value[end] as number)) end--;
+    if (value[end] !== 125) return undefined;
+    try {
+      // Both ends of the payload are ASCII bytes, so decoding just that range equals decoding all and slicing.
+      const payload = parseJson(value.toString('utf8', prefix.length, end), schema !== null && this.needsExactFractions(schema));
+      if (payload === undefined) return undefined;
+      return new SchemaAndValue(schema, schema === null ? payload : this.reader.value(schema, payload));
+    } catch (err) {
+      // Malformed JSON is reported by the general path, with the whole text.
+      if (err instanceof JsonSyntaxError) return undefined;
+      throw err;
+    }
   }
 
   /**
@@ -237,6 +268,7 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   private rememberLast(schemaText: string, schema: Schema | null): void {
     if (this.cacheSize <= 0) return;
+    if (this.lastSchemaText !== schemaText) this.lastPrefix = Buffer.from(`{"schema":${schemaText},"payload":`, 'utf8');
     this.lastSchemaText = schemaText;
     this.lastSchema = schema;
   }

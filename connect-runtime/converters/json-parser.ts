@@ -29,10 +29,12 @@ const FRACTION_OR_LONG_RUN = /\d[.eE]|\d{16}/;
 
 /** Parses a whole JSON text. Empty or whitespace-only text yields undefined. */
 export function parseJson(text: string, keepFractions: boolean): JsonNode | undefined {
-  if (isBlank(text)) return undefined;
+  const first = firstNonBlank(text);
+  if (first < 0) return undefined;
   const risky = keepFractions ? FRACTION_OR_LONG_RUN : LONG_DIGIT_RUN;
   try {
-    if (!risky.test(text)) return JSON.parse(text) as JsonNode;
+    // A text that starts with a quote can only be one string (or invalid): no number in it, so JSON.parse is exact.
+    if (text.charCodeAt(first) === 34 || !risky.test(text)) return JSON.parse(text) as JsonNode;
     return new JsonReader(text, keepFractions).readDocument();
   } catch (err) {
     if (err instanceof DataError) throw err;
@@ -42,12 +44,13 @@ export function parseJson(text: string, keepFractions: boolean): JsonNode | unde
   }
 }
 
-function isBlank(text: string): boolean {
+/** Index of the first character that is not JSON whitespace, or -1 when there is none. */
+function firstNonBlank(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return i;
   }
-  return true;
+  return -1;
 }
 
 class JsonReader {

@@ -3,6 +3,9 @@
  * standalone and distributed herders implement it; the entity shapes are Kafka Connect's REST
  * entities, field for field, so that handlers can return them as they are.
  */
+import type { ConfigInfos, ConfigKeyInfo } from '../api/config-infos';
+
+export type { ConfigInfos, ConfigKeyInfo };
 export type ConnectorType = 'source' | 'sink' | 'unknown';
 /** Persisted intent for a connector; RUNNING in requests is STARTED here, as in Kafka Connect. */
 export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
@@ -76,9 +79,11 @@ export interface LoggerLevel {
   last_modified: number | null;
 }
 
-/** ConfigKeyInfo, ConfigInfos: the shapes of `GET .../config` and `PUT .../config/validate` (see connect-runtime/api). */
-export type ConfigKeyInfo = Record<string, unknown>;
-export type ConfigInfos = { name: string; error_count: number; groups: string[]; configs: unknown[] };
+/** topic.tracking.enable and topic.tracking.allow.reset: the topics endpoints answer 403 when these are off. */
+export interface TopicTrackingSettings {
+  enabled: boolean;
+  allowReset: boolean;
+}
 
 export interface Herder {
   serverInfo(): ServerInfo;
@@ -103,6 +108,8 @@ export interface Herder {
   restartConnector(name: string, req: RestartRequest): Promise<ConnectorStateInfo | null>;
   restartTask(name: string, task: number): Promise<void>;
 
+  topicTracking(): TopicTrackingSettings;
+  /** The topics the connector's tasks produced to or consumed from since creation or the last reset. */
   connectorTopics(name: string): string[];
   resetConnectorTopics(name: string): void;
 
@@ -120,6 +127,8 @@ export interface Herder {
   logger(name: string): LoggerLevel;
   /** Returns the names of the loggers whose level changed. */
   setLoggerLevel(name: string, level: string): string[];
+  /** `?scope=cluster`: sets the level on every worker of the cluster (in standalone mode, this one). */
+  setClusterLoggerLevel(name: string, level: string): void;
 
   /** Prometheus text exposition of the worker's metrics. */
   metrics(): string;

@@ -1,28 +1,18 @@
 /**
  * The standalone herder: one worker owns every connector. It validates configs, persists them (and
  * their target state) in the config store, starts connectors and their tasks on the worker, keeps
- * the statuses the worker reports, and answers the REST API. Calls that change a connector are
- * serialised so that two requests never start or stop the same connector at once.
+ * the statuses and active topics the worker reports, and answers the REST API. Calls that change a
+ * connector are serialised so that two requests never start or stop the same connector at once.
  */
 import type { Logger } from 'pino';
-import {
-  AlreadyExistsError,
-  ConnectError,
-  ConnectErrorCode,
-  NotFoundError,
-  configKeyInfos,
-  configInfos as buildConfigInfos,
-  mergeConfigInfos,
-  sinkConnectorConfigDef,
-  sourceConnectorConfigDef,
-  validateToConfigInfos,
-  type ConfigInfos as ApiConfigInfos,
-} from '../api';
+import { AlreadyExistsError, NotFoundError, ConnectError, ConnectErrorCode } from '../api';
 import type { PluginRegistry } from '../plugins';
 import type { ConfigStore } from '../storage/config-store';
 import type { OffsetStore } from '../storage/offset-store';
 import { traceOf } from '../worker/task-status';
 import type { Worker, WorkerListener } from '../worker/worker';
+import { listConnectorOffsets, modifyConnectorOffsets, type ConnectorOffsetsDeps } from './connector-offsets';
+import { checkValidateRequest, hidePasswords, pluginConfigKeys, requireValidConfig, validateConnectorConfig } from './connector-validation';
 import type {
   ConfigInfos,
   ConfigKeyInfo,
@@ -41,7 +31,9 @@ import type {
   TargetState,
   TaskInfo,
   TaskStatus,
+  TopicTrackingSettings,
 } from './herder';
+import { WorkerLoggers } from './worker-loggers';
 
 export interface StandaloneHerderOptions {
   worker: Worker;
@@ -68,10 +60,15 @@ const TARGET_OF: Record<InitialState, TargetState> = { RUNNING: 'STARTED', PAUSE
 
 export class StandaloneHerder implements Herder, WorkerListener {
   private readonly states = new Map<string, ConnectorState>();
+  /** KIP-558 active topics by connector: kept across restarts, cleared by a reset and on deletion. */
+  private readonly activeTopics = new Map<string, Set<string>>();
+  private readonly loggerLevels: WorkerLoggers;
   private chain: Promise<unknown> = Promise.resolve();
   private started = false;
 
-  constructor(private readonly opts: StandaloneHerderOptions) {}
+  constructor(private readonly opts: StandaloneHerderOptions) {
+    this.loggerLevels = new WorkerLoggers(opts.logger);
+  }
 
   private get workerId(): string {
     const id = this.opts.workerId;
@@ -94,12 +91,12 @@ export class StandaloneHerder implements Herder, WorkerListener {
 
   onConnectorRunning(connector: string): void {
     const state = this.states.get(connector);
-    if (state) state.status = { state: state.targetState === 'PAUSED' ? 'PAUSED' : 'RUNNING', worker_id: this.workerId };
+    if (state) state.status = this.instance(state.targetState === 'PAUSED' ? 'PAUSED' : 'RUNNING');
   }
 
   onConnectorFailure(connector: string, error: Error): void {
     const state = this.states.get(connector);
-    if (state) state.status = { state: 'FAILED', worker_id: this.workerId, trace: traceOf(error) };
+    if (state) state.status = { ...this.instance('FAILED'), trace: traceOf(error) };
   }
 
   onRunning(taskId: string): void {
@@ -116,6 +113,13 @@ export class StandaloneHerder implements Herder, WorkerListener {
 
   onShutdown(taskId: string): void {
     this.setTask(taskId, { state: 'UNASSIGNED' });
+  }
+
+  onTopicActive(connector: string, topic: string): void {
+    if (!this.states.has(connector)) return;
+    let topics = this.activeTopics.get(connector);
+    if (!topics) this.activeTopics.set(connector, (topics = new Set()));
+    topics.add(topic);
   }
 
   // ---- Herder: reads ----------------------------------------------------------------------------
@@ -136,11 +140,12 @@ export class StandaloneHerder implements Herder, WorkerListener {
 
   async connectorInfo(name: string): Promise<ConnectorInfo> {
     const state = this.require(name);
-    return { name, config: this.redacted(state.config), tasks: state.taskConfigs.map((_, task) => ({ connector: name, task })), type: state.type };
+    return { name, config: this.redacted(state.config, state.config), tasks: state.taskConfigs.map((_, task) => ({ connector: name, task })), type: state.type };
   }
 
   async connectorConfig(name: string): Promise<Record<string, string>> {
-    return this.redacted(this.require(name).config);
+    const { config } = this.require(name);
+    return this.redacted(config, config);
   }
 
   connectorStatus(name: string): ConnectorStateInfo {
@@ -152,7 +157,7 @@ export class StandaloneHerder implements Herder, WorkerListener {
 
   async taskConfigs(name: string): Promise<TaskInfo[]> {
     const state = this.require(name);
-    return state.taskConfigs.map((config, task) => ({ id: { connector: name, task }, config: this.redacted(config) }));
+    return state.taskConfigs.map((config, task) => ({ id: { connector: name, task }, config: this.redacted(config, state.config) }));
   }
 
   taskStatus(name: string, task: number): TaskStatus {
@@ -165,9 +170,10 @@ export class StandaloneHerder implements Herder, WorkerListener {
 
   putConnectorConfig(name: string, config: Record<string, string>, opts: { allowReplace: boolean; initialState?: InitialState }): Promise<{ created: boolean; info: ConnectorInfo }> {
     return this.serialized(async () => {
+      // Kafka validates first: an invalid config is a 400 even when the name is taken.
+      await requireValidConfig(this.opts.registry, config);
       const existing = this.states.get(name);
       if (existing && !opts.allowReplace) throw new AlreadyExistsError(`Connector ${name} already exists`);
-      await this.requireValid(config);
       const targetState = existing?.targetState ?? TARGET_OF[opts.initialState ?? 'RUNNING'];
       await this.opts.configStore.put({ name, config, targetState });
       if (existing) await this.halt(name);
@@ -190,6 +196,7 @@ export class StandaloneHerder implements Herder, WorkerListener {
       this.require(name);
       await this.halt(name);
       this.states.delete(name);
+      this.activeTopics.delete(name);
       await this.opts.configStore.remove(name);
     });
   }
@@ -208,21 +215,20 @@ export class StandaloneHerder implements Herder, WorkerListener {
 
   restartConnector(name: string, req: RestartRequest): Promise<ConnectorStateInfo | null> {
     return this.serialized(async () => {
-      const state = this.require(name);
-      const restartConnector = !req.onlyFailed || state.status.state === 'FAILED';
-      const tasks = req.includeTasks ? [...state.tasks.values()].filter((t) => !req.onlyFailed || t.state === 'FAILED').map((t) => t.id) : [];
       if (!req.includeTasks && !req.onlyFailed) {
-        await this.halt(name);
-        await this.launch(name, state.config, state.targetState);
+        this.require(name);
+        await this.restartConnectorInstance(name);
         return null;
       }
+      const state = this.require(name, `Unknown connector: ${name}`);
+      const restartConnector = !req.onlyFailed || state.status.state === 'FAILED';
+      const tasks = req.includeTasks ? [...state.tasks.values()].filter((t) => !req.onlyFailed || t.state === 'FAILED').map((t) => t.id) : [];
       const shown = this.connectorStatus(name);
       if (restartConnector) shown.connector = { ...shown.connector, state: 'RESTARTING' };
       shown.tasks = shown.tasks.map((t) => (tasks.includes(t.id) ? { ...t, state: 'RESTARTING' } : t));
-      if (restartConnector) {
-        await this.halt(name);
-        await this.launch(name, state.config, state.targetState);
-      } else {
+      // A connector restart that changed the task configs has already restarted every task.
+      const tasksRelaunched = restartConnector && (await this.restartConnectorInstance(name));
+      if (!tasksRelaunched) {
         for (const id of tasks) await this.restartOneTask(name, id);
       }
       return shown;
@@ -237,35 +243,31 @@ export class StandaloneHerder implements Herder, WorkerListener {
     });
   }
 
+  topicTracking(): TopicTrackingSettings {
+    const config = this.opts.worker.config;
+    return { enabled: config.topicTrackingEnable, allowReset: config.topicTrackingAllowReset };
+  }
+
   connectorTopics(name: string): string[] {
     this.require(name);
-    throw new ConnectError('Topic tracking is disabled.', { code: ConnectErrorCode.BAD_REQUEST });
+    return [...(this.activeTopics.get(name) ?? [])].sort();
   }
 
   resetConnectorTopics(name: string): void {
-    this.connectorTopics(name);
+    this.require(name);
+    this.activeTopics.delete(name);
   }
 
   async connectorOffsets(name: string): Promise<ConnectorOffset[]> {
-    this.require(name);
-    return (await this.opts.offsets.list(name)).map((o) => ({ partition: o.partition, offset: o.offset }));
+    return listConnectorOffsets(this.offsetsDeps(), name, this.require(name).type);
   }
 
   alterConnectorOffsets(name: string, offsets: ConnectorOffset[]): Promise<string> {
-    return this.serialized(async () => {
-      this.requireStopped(name);
-      await this.opts.offsets.set(name, offsets.map((o) => ({ partition: o.partition, offset: o.offset })));
-      return 'The Connect framework-managed offsets for this connector have been altered successfully. However, if this connector manages offsets externally, they will need to be manually altered in the system that the connector uses.';
-    });
+    return this.serialized(() => modifyConnectorOffsets(this.offsetsDeps(), name, this.requireStopped(name).config, offsets));
   }
 
   resetConnectorOffsets(name: string): Promise<string> {
-    return this.serialized(async () => {
-      this.requireStopped(name);
-      const stored = await this.opts.offsets.list(name);
-      await this.opts.offsets.set(name, stored.map((o) => ({ partition: o.partition, offset: null })));
-      return 'The Connect framework-managed offsets for this connector have been reset successfully. However, if this connector manages offsets externally, they will need to be manually reset in the system that the connector uses.';
-    });
+    return this.serialized(() => modifyConnectorOffsets(this.offsetsDeps(), name, this.requireStopped(name).config, null));
   }
 
   plugins(connectorsOnly: boolean): PluginInfo[] {
@@ -273,49 +275,29 @@ export class StandaloneHerder implements Herder, WorkerListener {
   }
 
   pluginConfig(plugin: string): ConfigKeyInfo[] {
-    const lookup = this.opts.registry.lookup(plugin);
-    if (lookup.status !== 'found') throw new NotFoundError(`Unknown plugin ${plugin}.`);
-    const desc = lookup.desc;
-    const instance = new desc.ctor() as { config(): Parameters<typeof configKeyInfos>[0] };
-    const own = configKeyInfos(instance.config());
-    if (desc.type === 'source' || desc.type === 'sink') {
-      const framework = desc.type === 'sink' ? sinkConnectorConfigDef() : sourceConnectorConfigDef();
-      return [...own, ...configKeyInfos(framework)] as unknown as ConfigKeyInfo[];
-    }
-    return own as unknown as ConfigKeyInfo[];
+    return pluginConfigKeys(this.opts.registry, plugin);
   }
 
   async validateConnectorConfig(config: Record<string, string>, pluginFromPath?: string): Promise<ConfigInfos> {
-    const className = config['connector.class'];
-    if (className === undefined || className.trim() === '') {
-      throw new ConnectError(`Connector config ${JSON.stringify(config)} contains no connector type`, { code: ConnectErrorCode.BAD_REQUEST });
-    }
-    if (pluginFromPath !== undefined) {
-      const strip = (s: string): string => s.replace(/Connector$/, '');
-      const simple = className.split(/[.$]/).pop() ?? className;
-      if (!className.endsWith(pluginFromPath) && strip(simple) !== strip(pluginFromPath.split(/[.$]/).pop() ?? pluginFromPath)) {
-        throw new ConnectError(`Included connector type ${className} does not match request type ${pluginFromPath}`, { code: ConnectErrorCode.BAD_REQUEST });
-      }
-    }
-    return (await this.validate(config)) as unknown as ConfigInfos;
+    checkValidateRequest(config, pluginFromPath);
+    return validateConnectorConfig(this.opts.registry, config);
   }
 
   loggers(): Record<string, LoggerLevel> {
-    return { root: { level: this.opts.logger.level.toUpperCase(), last_modified: this.levelChangedAt } };
+    return this.loggerLevels.all();
   }
 
   logger(name: string): LoggerLevel {
-    if (name !== 'root') throw new NotFoundError(`Logger ${name} not found.`);
-    return this.loggers()['root'] as LoggerLevel;
+    return this.loggerLevels.level(name);
   }
 
   setLoggerLevel(name: string, level: string): string[] {
-    const pinoLevel = level.toLowerCase() === 'warning' ? 'warn' : level.toLowerCase();
-    if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal'].includes(pinoLevel)) throw new NotFoundError(`invalid log level '${level}'.`);
-    if (name !== 'root') throw new NotFoundError(`Logger ${name} not found: only the root logger can be set`);
-    this.opts.logger.level = pinoLevel;
-    this.levelChangedAt = Date.now();
-    return ['root'];
+    return this.loggerLevels.set(name, level);
+  }
+
+  /** In standalone mode this worker is the whole cluster. */
+  setClusterLoggerLevel(name: string, level: string): void {
+    this.loggerLevels.set(name, level);
   }
 
   metrics(): string {
@@ -328,60 +310,64 @@ export class StandaloneHerder implements Herder, WorkerListener {
     return `${lines.join('\n')}\n`;
   }
 
-  private levelChangedAt: number | null = null;
-
   // ---- internals --------------------------------------------------------------------------------
 
-  /** Validation as Kafka Connect answers it: framework keys (source or sink) and the connector's own. */
-  private async validate(config: Record<string, string>): Promise<ApiConfigInfos> {
-    const className = config['connector.class'] ?? '';
-    const lookup = this.opts.registry.lookup(className, 'connector');
-    if (lookup.status !== 'found') {
-      const framework = validateToConfigInfos(className, sourceConnectorConfigDef(), config);
-      const failed = framework.configs.find((c) => c.value?.name === 'connector.class');
-      if (failed?.value) failed.value.errors.push(`Failed to find any class that implements Connector and which name matches ${className}`);
-      return { ...framework, error_count: framework.error_count + 1 };
-    }
-    const isSink = lookup.desc.type === 'sink';
-    const framework = validateToConfigInfos(className, isSink ? sinkConnectorConfigDef() : sourceConnectorConfigDef(), config);
-    const connector = this.opts.registry.newConnector(className);
-    const def = connector.config();
-    const own = buildConfigInfos(className, def, await connector.validate(config));
-    return mergeConfigInfos(className, framework, own);
-  }
-
-  private async requireValid(config: Record<string, string>): Promise<void> {
-    const result = await this.validate(config);
-    if (result.error_count === 0) return;
-    const messages = result.configs.flatMap((c) => (c.value ? c.value.errors.map((e) => `${c.value?.name}: ${e}`) : []));
-    throw new ConnectError(
-      `Connector configuration is invalid and contains the following ${messages.length} error(s):\n${messages.join('\n')}\nYou can also find the above list of errors at the endpoint \`/connector-plugins/{connectorType}/config/validate\``,
-      { code: ConnectErrorCode.CONFIG_INVALID },
-    );
+  private instance(state: InstanceStatus['state']): InstanceStatus {
+    return { state, worker_id: this.workerId };
   }
 
   /** Starts the connector (unless STOPPED) and, once it runs, its tasks (paused when PAUSED). */
   private async launch(name: string, config: Record<string, string>, targetState: TargetState): Promise<void> {
     const lookup = this.opts.registry.lookup(config['connector.class'] ?? '', 'connector');
     const type: ConnectorType = lookup.status === 'found' ? (lookup.desc.type as ConnectorType) : 'unknown';
-    const state: ConnectorState = { config, targetState, type, taskConfigs: [], status: { state: 'UNASSIGNED', worker_id: this.workerId }, tasks: new Map() };
+    const state: ConnectorState = { config, targetState, type, taskConfigs: [], status: this.instance('UNASSIGNED'), tasks: new Map() };
     this.states.set(name, state);
     if (targetState === 'STOPPED') {
-      state.status = { state: 'STOPPED', worker_id: this.workerId };
+      state.status = this.instance('STOPPED');
       return;
     }
+    if (!(await this.opts.worker.startConnector(name, config))) return;
+    await this.startTasks(name, state);
+  }
+
+  /** Asks the running connector for its task configs and starts one task per config. */
+  private async startTasks(name: string, state: ConnectorState): Promise<void> {
     const { worker } = this.opts;
-    if (!(await worker.startConnector(name, config))) return;
     try {
-      state.taskConfigs = await worker.taskConfigs(name, config);
+      state.taskConfigs = await worker.taskConfigs(name, state.config);
     } catch (err) {
       this.onConnectorFailure(name, err as Error);
       return;
     }
     for (let i = 0; i < state.taskConfigs.length; i++) {
-      state.tasks.set(i, { id: i, state: 'UNASSIGNED', worker_id: this.workerId });
-      await worker.startTask(`${name}-${i}`, name, config, state.taskConfigs[i] as Record<string, string>, targetState === 'PAUSED');
+      state.tasks.set(i, { id: i, ...this.instance('UNASSIGNED') });
+      await worker.startTask(`${name}-${i}`, name, state.config, state.taskConfigs[i] as Record<string, string>, state.targetState === 'PAUSED');
     }
+  }
+
+  /**
+   * Kafka's restartConnector: restarts the connector instance only; its tasks are restarted just when the
+   * connector now generates other task configs. Returns whether the tasks were restarted.
+   */
+  private async restartConnectorInstance(name: string): Promise<boolean> {
+    const state = this.require(name);
+    if (state.targetState === 'STOPPED') return false;
+    const { worker } = this.opts;
+    await worker.stopConnector(name);
+    state.status = this.instance('UNASSIGNED');
+    if (!(await worker.startConnector(name, state.config))) return false;
+    let configs: Record<string, string>[];
+    try {
+      configs = await worker.taskConfigs(name, state.config);
+    } catch (err) {
+      this.onConnectorFailure(name, err as Error);
+      return false;
+    }
+    if (state.tasks.size === configs.length && JSON.stringify(configs) === JSON.stringify(state.taskConfigs)) return false;
+    await worker.stopTasks(worker.taskIdsOf(name));
+    state.tasks.clear();
+    await this.startTasks(name, state);
+    return true;
   }
 
   /** Stops the connector's tasks and the connector on the worker. */
@@ -395,13 +381,13 @@ export class StandaloneHerder implements Herder, WorkerListener {
     const state = this.require(name);
     const taskId = `${name}-${task}`;
     await this.opts.worker.stopTasks([taskId]);
-    state.tasks.set(task, { id: task, state: 'UNASSIGNED', worker_id: this.workerId });
+    state.tasks.set(task, { id: task, ...this.instance('UNASSIGNED') });
     await this.opts.worker.startTask(taskId, name, state.config, state.taskConfigs[task] as Record<string, string>, state.targetState === 'PAUSED');
   }
 
   private changeTargetState(name: string, target: TargetState): Promise<void> {
     return this.serialized(async () => {
-      const state = this.require(name);
+      const state = this.require(name, `Unknown connector ${name}`);
       if (state.targetState === target) return;
       const from = state.targetState;
       await this.opts.configStore.put({ name, config: state.config, targetState: target });
@@ -410,12 +396,12 @@ export class StandaloneHerder implements Herder, WorkerListener {
         await this.halt(name);
         state.taskConfigs = [];
         state.tasks.clear();
-        state.status = { state: 'STOPPED', worker_id: this.workerId };
+        state.status = this.instance('STOPPED');
       } else if (from === 'STOPPED') {
         await this.launch(name, state.config, target);
       } else {
         this.opts.worker.setPaused(name, target === 'PAUSED');
-        if (state.status.state !== 'FAILED') state.status = { state: target === 'PAUSED' ? 'PAUSED' : 'RUNNING', worker_id: this.workerId };
+        if (state.status.state !== 'FAILED') state.status = this.instance(target === 'PAUSED' ? 'PAUSED' : 'RUNNING');
       }
     });
   }
@@ -425,34 +411,36 @@ export class StandaloneHerder implements Herder, WorkerListener {
     const state = this.states.get(taskId.slice(0, dash));
     const id = Number(taskId.slice(dash + 1));
     if (!state || !state.tasks.has(id)) return;
-    const status: TaskStatus = { id, state: change.state, worker_id: this.workerId };
+    const status: TaskStatus = { id, ...this.instance(change.state) };
     if (change.trace !== undefined) status.trace = change.trace;
     state.tasks.set(id, status);
   }
 
-  private require(name: string): ConnectorState {
+  /** The connector's state, or a 404 (Kafka words it differently in places, hence `notFound`). */
+  private require(name: string, notFound = `Connector ${name} not found`): ConnectorState {
     const state = this.states.get(name);
-    if (!state) throw new NotFoundError(`Connector ${name} not found`);
+    if (!state) throw new NotFoundError(notFound);
     return state;
   }
 
-  private requireStopped(name: string): void {
-    if (this.require(name).targetState !== 'STOPPED') {
+  private requireStopped(name: string): ConnectorState {
+    const state = this.require(name);
+    if (state.targetState !== 'STOPPED') {
       throw new ConnectError(
         `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
         { code: ConnectErrorCode.BAD_REQUEST },
       );
     }
+    return state;
   }
 
-  /** PASSWORD-typed values of the connector's spec are shown as [hidden]. */
-  private redacted(config: Record<string, string>): Record<string, string> {
-    const lookup = this.opts.registry.lookup(config['connector.class'] ?? '', 'connector');
-    if (lookup.status !== 'found') return { ...config };
-    const def = this.opts.registry.newConnector(config['connector.class'] as string).config();
-    const out = { ...config };
-    for (const key of def.configKeys.values()) if (key.type === 'PASSWORD' && out[key.name] !== undefined) out[key.name] = '[hidden]';
-    return out;
+  private offsetsDeps(): ConnectorOffsetsDeps {
+    return { worker: this.opts.worker, registry: this.opts.registry, offsets: this.opts.offsets };
+  }
+
+  /** A connector or task config as shown over REST: PASSWORD values of the connector's spec hidden. */
+  private redacted(config: Record<string, string>, connectorConfig: Record<string, string>): Record<string, string> {
+    return hidePasswords(this.opts.registry, connectorConfig['connector.class'] ?? '', config);
   }
 
   private serialized<T>(fn: () => Promise<T>): Promise<T> {

@@ -25,12 +25,13 @@ export function connectorRoutes(herder: Herder): Router {
   const name = (req: Request): string => connectorName(String(req.params['connector']));
 
   r.get('/connectors', async (req, res) => {
-    const expand = expansions(req.query['expand']);
     const names = herder.connectors();
-    if (!expand.has('status') && !expand.has('info')) {
+    // As Kafka's ConnectorsResource: any `expand` parameter gives the map form, even with only unknown values.
+    if (req.query['expand'] === undefined) {
       res.json(names);
       return;
     }
+    const expand = expansions(req.query['expand']);
     const out: Record<string, Record<string, unknown>> = {};
     for (const c of names) {
       const entry: Record<string, unknown> = {};
@@ -130,12 +131,17 @@ export function connectorRoutes(herder: Herder): Router {
     res.status(204).end();
   });
 
+  // As Kafka's ConnectorsResource: the worker's topic tracking settings are checked before the connector.
   r.get('/connectors/:connector/topics', (req, res) => {
+    if (!herder.topicTracking().enabled) throw new RestError(403, 'Topic tracking is disabled.');
     const c = name(req);
     res.json({ [c]: { topics: herder.connectorTopics(c) } });
   });
 
   r.put('/connectors/:connector/topics/reset', (req, res) => {
+    const tracking = herder.topicTracking();
+    if (!tracking.enabled) throw new RestError(403, 'Topic tracking is disabled.');
+    if (!tracking.allowReset) throw new RestError(403, 'Topic tracking reset is disabled.');
     herder.resetConnectorTopics(name(req));
     res.status(202).end();
   });

@@ -87,9 +87,13 @@ export function parsePatchBody(body: unknown): Record<string, string | null> {
   return out;
 }
 
+const NO_OFFSETS = 'Partitions / offsets need to be provided for an alter offsets request';
+
+/** `{"offsets": [{partition, offset}]}`; a missing body, a missing or empty list is Kafka's 400. */
 export function parseOffsetsBody(body: unknown): ConnectorOffset[] {
+  const offsets = (body as { offsets?: unknown } | null | undefined)?.offsets;
+  if (offsets === undefined || offsets === null || (Array.isArray(offsets) && offsets.length === 0)) throw badRequest(NO_OFFSETS);
   const b = check<{ offsets: ConnectorOffset[] }>(validateOffsets, body, 'offsets body');
-  if (b.offsets.length === 0) throw badRequest('Partitions / offsets need to be provided for an alter offsets request');
   return b.offsets.map((o) => ({ partition: o.partition, offset: o.offset ?? null }));
 }
 

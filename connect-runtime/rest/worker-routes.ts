@@ -29,10 +29,18 @@ export function workerRoutes(herder: Herder): Router {
     res.json(herder.logger(String(req.params['logger'])));
   });
 
+  // ?scope=worker (the default; an unknown scope counts as worker, as in Kafka) answers the affected
+  // loggers; ?scope=cluster (KIP-976) answers 204.
   r.put('/admin/loggers/:logger', (req, res) => {
     const level = (req.body as { level?: unknown } | undefined)?.level;
-    if (typeof level !== 'string' || level === '') throw badRequest('Desired log level is missing: send {"level": "DEBUG"} or another level');
-    res.json(herder.setLoggerLevel(String(req.params['logger']), level));
+    if (typeof level !== 'string' || level === '') throw badRequest("Desired 'level' parameter was not specified in request.");
+    const logger = String(req.params['logger']);
+    if (String(req.query['scope'] ?? 'worker').toLowerCase() === 'cluster') {
+      herder.setClusterLoggerLevel(logger, level);
+      res.status(204).end();
+      return;
+    }
+    res.json(herder.setLoggerLevel(logger, level));
   });
 
   return r;

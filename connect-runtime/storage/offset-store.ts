@@ -16,9 +16,29 @@ export interface OffsetStore {
   close(): Promise<void>;
 }
 
+/**
+ * Keys of partitions that cannot change: frozen objects whose values are all primitives. A source task usually
+ * hands the same partition object with every record, so its key is computed once instead of once per record.
+ */
+const frozenKeys = new WeakMap<SourcePartition, { connector: string; key: string }>();
+
 /** The store key of one source partition of a connector. */
 export function offsetKey(connector: string, partition: SourcePartition): string {
-  return JSON.stringify([connector, partition]);
+  const known = frozenKeys.get(partition);
+  if (known !== undefined && known.connector === connector) return known.key;
+  const key = JSON.stringify([connector, partition]);
+  if (isImmutable(partition)) frozenKeys.set(partition, { connector, key });
+  return key;
+}
+
+/** A frozen plain object whose own properties are all data properties holding primitives. */
+function isImmutable(partition: SourcePartition): boolean {
+  if (!Object.isFrozen(partition)) return false;
+  const proto: unknown = Object.getPrototypeOf(partition);
+  if (proto !== Object.prototype && proto !== null) return false;
+  return Object.values(Object.getOwnPropertyDescriptors(partition)).every(
+    (d) => 'value' in d && (d.value === null || (typeof d.value !== 'object' && typeof d.value !== 'function')),
+  );
 }
 
 /** The connector and partition of a store key, or null for a key of another shape. */

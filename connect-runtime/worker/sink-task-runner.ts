@@ -19,6 +19,8 @@ export interface SinkTaskRunnerOptions {
   consumer: GroupConsumer;
   offsetFlushIntervalMs: number;
   listener: TaskStatusListener;
+  /** Topic tracking: called with the topic of each fetched partition that had records; absent when off. */
+  onTopic?: (topic: string) => void;
   logger: Logger;
 }
 
@@ -50,10 +52,14 @@ export class SinkTaskRunner {
     await this.done;
   }
 
-  /** Rebalance listener: commit what the task flushed for the partitions going away, then close them. */
+  /**
+   * Rebalance listener: commit what the task flushed for the partitions going away, then close them. A
+   * failed commit is logged, not thrown: the consumer must still give the partitions up (and, when
+   * closing, leave the group) whatever the task did.
+   */
   async onPartitionsRevoked(partitions: { topic: string; partition: number }[]): Promise<void> {
     if (partitions.length === 0) return;
-    await this.commit();
+    await this.commit().catch((err: unknown) => this.opts.logger.warn({ err, task: this.opts.taskId }, 'committing offsets of revoked partitions failed'));
     const tps = partitions.map((p) => topicPartition(p.topic, p.partition));
     for (const tp of tps) this.current.delete(tp);
     await this.opts.task.close(tps);
@@ -111,7 +117,10 @@ export class SinkTaskRunner {
       for (const part of fetched) {
         for (const record of part.records) batch.push(toSinkRecord(part.topic, part.partition, record, this.opts.converters));
       }
-      if (batch.length > 0) await this.put(batch);
+      if (batch.length > 0) {
+        for (const part of fetched) if (part.records.length > 0) this.opts.onTopic?.(part.topic);
+        await this.put(batch);
+      }
       for (const part of fetched) {
         const last = part.records[part.records.length - 1];
         if (last) this.current.set(topicPartition(part.topic, part.partition), { offset: last.offset + 1 });
@@ -147,13 +156,18 @@ export class SinkTaskRunner {
     if (offsets.length > 0) await this.opts.consumer.commitSync(offsets);
   }
 
+  /**
+   * As Kafka's WorkerSinkTask: the partitions are closed (commit, task.close) and the group left while the
+   * task can still flush, then the task is stopped. Stopping it first made the revocation's flush fail,
+   * which left the consumer in the group until its session expired.
+   */
   private async shutdown(clean: boolean): Promise<void> {
+    await this.opts.consumer.close().catch((err: unknown) => this.opts.logger.warn({ err, task: this.opts.taskId }, 'closing the sink consumer failed'));
     try {
       await this.opts.task.stop();
     } catch (err) {
       this.opts.logger.warn({ err, task: this.opts.taskId }, 'sink task failed to stop cleanly');
     }
-    await this.opts.consumer.close().catch((err: unknown) => this.opts.logger.warn({ err, task: this.opts.taskId }, 'closing the sink consumer failed'));
     if (clean) this.opts.listener.onShutdown(this.opts.taskId);
   }
 

@@ -21,6 +21,8 @@ export interface SourceTaskRunnerOptions {
   offsets: OffsetStore;
   offsetFlushIntervalMs: number;
   listener: TaskStatusListener;
+  /** Topic tracking: called with the topic of the records sent (at least once per batch and topic); absent when off. */
+  onTopic?: (topic: string) => void;
   logger: Logger;
 }
 
@@ -88,9 +90,14 @@ export class SourceTaskRunner {
       if (reportedPause) listener.onRunning(taskId);
       reportedPause = false;
       const records = await task.poll(this.abort.signal);
+      let lastTopic: string | null = null;
       for (const record of records ?? []) {
         const sent = producer.send(toOutgoing(record, this.opts.converters));
         this.track(record);
+        if (record.topic !== lastTopic) {
+          lastTopic = record.topic;
+          this.opts.onTopic?.(record.topic);
+        }
         if (sent) await sent; // the producer's buffer is full: wait for room
       }
       if (Date.now() - lastCommit >= offsetFlushIntervalMs) {

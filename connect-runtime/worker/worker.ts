@@ -14,6 +14,7 @@ import type { WorkerConfig } from '../config';
 import type { PluginRegistry } from '../plugins';
 import type { OffsetStore } from '../storage/offset-store';
 import type { RecordConverters } from './record-conversion';
+import { SinkOffsetsAdmin, type SinkPartitionOffset } from './sink-offsets';
 import { SinkTaskRunner } from './sink-task-runner';
 import { SourceTaskRunner } from './source-task-runner';
 import type { TaskStatusListener } from './task-status';
@@ -21,6 +22,8 @@ import type { TaskStatusListener } from './task-status';
 export interface WorkerListener extends TaskStatusListener {
   onConnectorRunning(connector: string): void;
   onConnectorFailure(connector: string, error: Error): void;
+  /** A task of the connector produced to or consumed from `topic` (only with topic.tracking.enable). */
+  onTopicActive(connector: string, topic: string): void;
 }
 
 export interface WorkerOptions {
@@ -39,6 +42,7 @@ const NO_LISTENER: WorkerListener = {
   onPaused: () => undefined,
   onFailure: () => undefined,
   onShutdown: () => undefined,
+  onTopicActive: () => undefined,
 };
 
 interface RunningTask {
@@ -53,8 +57,16 @@ export class Worker {
   private readonly connectors = new Map<string, Connector>();
   private readonly tasks = new Map<string, RunningTask>();
   private listener: WorkerListener = NO_LISTENER;
+  private readonly sinkOffsets: SinkOffsetsAdmin;
 
-  constructor(private readonly opts: WorkerOptions) {}
+  constructor(private readonly opts: WorkerOptions) {
+    this.sinkOffsets = new SinkOffsetsAdmin(opts.client);
+  }
+
+  /** The worker's configuration (the herder reads topic tracking and other worker-wide settings here). */
+  get config(): WorkerConfig {
+    return this.opts.config;
+  }
 
   /** The herder attaches itself here: the worker reports to it without depending on it. */
   attach(listener: WorkerListener): void {
@@ -92,11 +104,11 @@ export class Worker {
     const connector = this.connectors.get(name);
     if (!connector) return [];
     const maxTasks = Math.max(1, Number(config['tasks.max'] ?? '1'));
-    const taskClass = connector.taskClass();
+    const taskClass = this.taskClassName(config['connector.class'] ?? '', connector.taskClass().name);
     const configs = await connector.taskConfigs(maxTasks);
     if (configs.length > maxTasks) throw new Error(`connector ${name} generated ${configs.length} task configs, more than tasks.max=${maxTasks}`);
     return configs.map((c) => {
-      const out: Record<string, string> = { ...c, [TASK_CLASS_CONFIG]: taskClass.name };
+      const out: Record<string, string> = { ...c, [TASK_CLASS_CONFIG]: taskClass };
       if (connector instanceof SinkConnector) {
         for (const key of ['topics', 'topics.regex']) if (config[key] !== undefined) out[key] = config[key] as string;
       }
@@ -125,19 +137,20 @@ export class Worker {
       const task = new (connector.taskClass())();
       const converters = this.converters(connectorConfig);
       const interval = this.opts.config.offsetFlushIntervalMs;
+      const onTopic = this.opts.config.topicTrackingEnable ? (topic: string) => listener.onTopicActive(connectorName, topic) : undefined;
       let running: RunningTask;
       if (task instanceof SourceTask) {
         const producer = new Producer(this.opts.client, { acks: -1 });
         const runner = new SourceTaskRunner({
           taskId, connector: connectorName, task, config: taskConfig, converters, producer,
-          offsets: this.opts.offsets, offsetFlushIntervalMs: interval, listener, logger: logger.child({ task: taskId }),
+          offsets: this.opts.offsets, offsetFlushIntervalMs: interval, listener, onTopic, logger: logger.child({ task: taskId }),
         });
         running = { connector: connectorName, runner, producer };
       } else if (task instanceof SinkTask) {
         const topics = await this.sinkTopics(taskConfig);
         let runner: SinkTaskRunner | null = null;
         const consumer = new GroupConsumer(this.opts.client, {
-          groupId: `connect-${connectorName}`,
+          groupId: SinkOffsetsAdmin.groupId(connectorName),
           topics,
           autoCommit: false,
           autoOffsetReset: 'earliest',
@@ -147,7 +160,7 @@ export class Worker {
           },
           logger: logger.child({ task: taskId }),
         });
-        runner = new SinkTaskRunner({ taskId, task, config: taskConfig, converters, consumer, offsetFlushIntervalMs: interval, listener, logger: logger.child({ task: taskId }) });
+        runner = new SinkTaskRunner({ taskId, task, config: taskConfig, converters, consumer, offsetFlushIntervalMs: interval, listener, onTopic, logger: logger.child({ task: taskId }) });
         running = { connector: connectorName, runner, producer: null };
       } else {
         throw new Error(`task class ${task.constructor.name} of ${connectorName} is neither a SourceTask nor a SinkTask`);
@@ -184,6 +197,21 @@ export class Worker {
     return [...this.tasks].filter(([, t]) => t.connector === connectorName).map(([id]) => id);
   }
 
+  /** The committed offsets of a sink connector's consumer group. */
+  sinkConnectorOffsets(connectorName: string): Promise<SinkPartitionOffset[]> {
+    return this.sinkOffsets.list(connectorName);
+  }
+
+  /** Commits the given offsets of a stopped sink connector's group and deletes those given as null. */
+  alterSinkConnectorOffsets(connectorName: string, offsets: readonly SinkPartitionOffset[]): Promise<void> {
+    return this.sinkOffsets.alter(connectorName, offsets);
+  }
+
+  /** Deletes a stopped sink connector's consumer group, and with it every committed offset. */
+  resetSinkConnectorOffsets(connectorName: string): Promise<void> {
+    return this.sinkOffsets.reset(connectorName);
+  }
+
   /** Stops every task, then every connector. */
   async stop(): Promise<void> {
     await this.stopTasks([...this.tasks.keys()]);
@@ -209,6 +237,17 @@ export class Worker {
     const header: HeaderConverter = registry.newHeaderConverter(ownHeader ?? worker.headerConverter);
     header.configure(ownHeader ? sub('header.converter') : { ...worker.headerConverterConfigs });
     return { key: make('key'), value: make('value'), header };
+  }
+
+  /**
+   * Kafka shows the task class's full name in task configs; a JavaScript class has only its simple name, so it is
+   * placed in the package of the connector's full class name (org.apache.kafka.connect.file.FileStreamSourceTask).
+   */
+  private taskClassName(connectorClass: string, taskClass: string): string {
+    const lookup = this.opts.registry.lookup(connectorClass, 'connector');
+    const full = lookup.status === 'found' ? lookup.desc.className : connectorClass;
+    const dot = full.lastIndexOf('.');
+    return dot > 0 && !taskClass.includes('.') ? `${full.slice(0, dot)}.${taskClass}` : taskClass;
   }
 
   /** `topics`, or the existing topics matching `topics.regex`. */

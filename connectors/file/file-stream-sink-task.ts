@@ -49,11 +49,9 @@ export class FileStreamSinkTask extends SinkTask {
 
   async put(records: SinkRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const parts: string[] = [];
-    for (const record of records) parts.push(valueToString(record.value, record.valueSchema), '\n');
-    const data = Buffer.from(parts.join(''), 'utf8');
+    const chunks = encodeLines(records);
     await this.serially(async (handle) => {
-      await writeAll(handle, data, this.file);
+      for (const chunk of chunks) await writeAll(handle, chunk, this.file);
       this.unsynced = true;
     });
   }
@@ -88,6 +86,35 @@ export class FileStreamSinkTask extends SinkTask {
     this.io = run;
     return run;
   }
+}
+
+/** Chunks are allocated at about this size (or one line's worst case, if larger). */
+const CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * The lines of a batch as UTF-8, each value followed by `\n`, encoded straight into as few buffers as fit in about
+ * CHUNK_BYTES each (usually one). A UTF-16 code unit never takes more than 3 bytes in UTF-8, so a line of n code
+ * units needs at most 3n + 1 bytes.
+ */
+function encodeLines(records: SinkRecord[]): Buffer[] {
+  const chunks: Buffer[] = [];
+  let buf: Buffer | null = null;
+  let used = 0;
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i] as SinkRecord;
+    const text = valueToString(record.value, record.valueSchema);
+    const worst = text.length * 3 + 1;
+    if (buf === null || buf.length - used < worst) {
+      if (buf !== null) chunks.push(buf.subarray(0, used));
+      // Sized for the rest of the batch if its lines are like this one, within CHUNK_BYTES.
+      buf = Buffer.allocUnsafe(Math.max(worst, Math.min(CHUNK_BYTES, worst * (records.length - i))));
+      used = 0;
+    }
+    used += buf.write(text, used, 'utf8');
+    buf[used++] = 0x0a;
+  }
+  if (buf !== null && used > 0) chunks.push(buf.subarray(0, used));
+  return chunks;
 }
 
 async function writeAll(handle: FileHandle, data: Buffer, file: string): Promise<void> {

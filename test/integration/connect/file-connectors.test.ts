@@ -12,6 +12,7 @@ import { startWorker, type RunningWorker } from '../../../bin/commands/connect';
 import { WorkerConfig } from '../../../connect-runtime/config';
 import { kcat } from '../../helpers/kcat';
 import { removeDir, tempDir } from '../../helpers/broker-harness';
+import { testWorkerProps } from '../../helpers/connect-worker';
 import { CLI, requireBuiltCli } from '../../helpers/sluice-cli';
 
 async function until(check: () => boolean, what: string, timeoutMs = 30000): Promise<void> {
@@ -24,20 +25,10 @@ async function until(check: () => boolean, what: string, timeoutMs = 30000): Pro
 
 const lines = (file: string): string[] => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
 
-function workerProps(dir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    listeners: 'http://127.0.0.1:0',
-    'broker.listeners': 'PLAINTEXT://127.0.0.1:0',
-    'broker.log.dirs': path.join(dir, 'broker'),
-    'broker.group.initial.rebalance.delay.ms': '0',
-    'broker.offsets.topic.num.partitions': '2',
-    'offset.storage.file.filename': path.join(dir, 'connect.offsets'),
-    'offset.flush.interval.ms': '500',
-    'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    ...extra,
-  };
-}
+const JSON_CONVERTERS = {
+  'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+  'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+};
 
 async function post(port: number, body: unknown): Promise<Response> {
   return fetch(`http://127.0.0.1:${port}/connectors`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -47,7 +38,7 @@ test('lines appended to the source file reach the topic as JSON envelopes and th
   const dir = tempDir('sluice-file-e2e-');
   let worker: RunningWorker | null = null;
   try {
-    worker = await startWorker(new WorkerConfig(workerProps(dir), 'standalone'), pino({ level: 'silent' }));
+    worker = await startWorker(new WorkerConfig(testWorkerProps(dir, JSON_CONVERTERS), 'standalone'), pino({ level: 'silent' }));
     const source = path.join(dir, 'in.txt');
     const sink = path.join(dir, 'out.txt');
     expect((await post(worker.restPort, { name: 'src', config: { 'connector.class': 'FileStreamSource', file: source, topic: 'lines' } })).status).toBe(201);
@@ -92,13 +83,7 @@ test('kill -9 while a million lines flow: after a restart every line is in the s
   requireBuiltCli();
   const dir = tempDir('sluice-file-kill-');
   try {
-    const props = workerProps(dir, {
-      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-      'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
-      'broker.listeners': 'PLAINTEXT://127.0.0.1:0',
-      'offset.flush.interval.ms': '1000',
-      'log.level': 'warn',
-    });
+    const props = testWorkerProps(dir, { 'offset.flush.interval.ms': '1000', 'log.level': 'warn' });
     fs.writeFileSync(path.join(dir, 'worker.properties'), Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n'));
     const source = path.join(dir, 'in.txt');
     const sink = path.join(dir, 'out.txt');
