@@ -87,7 +87,8 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   let rest: RestServer | null = null;
   const workerId = (): string => `${host}:${config.restAdvertisedPort ?? rest?.port ?? listener?.port ?? 8083}`;
 
-  const worker = new Worker({ client, registry, config, offsets, logger });
+  const embedded = broker;
+  const worker = new Worker({ client, registry, config, offsets, logger, brokerTraffic: embedded ? () => embedded.connectionStats.traffic : undefined });
   const herder = new StandaloneHerder({ worker, registry, configStore, offsets, workerId, clusterId: broker?.services.clusterId ?? 'unknown', version: SLUICE_VERSION, logger });
   worker.attach(herder);
   rest = await RestServer.listen({ herder, logger, host: listener?.host ?? '0.0.0.0', port: listener?.port ?? 8083 });

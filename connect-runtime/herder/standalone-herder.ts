@@ -197,6 +197,7 @@ export class StandaloneHerder implements Herder, WorkerListener {
       await this.halt(name);
       this.states.delete(name);
       this.activeTopics.delete(name);
+      this.opts.worker.forgetMetrics(name);
       await this.opts.configStore.remove(name);
     });
   }
@@ -301,13 +302,13 @@ export class StandaloneHerder implements Herder, WorkerListener {
   }
 
   metrics(): string {
-    const lines = ['# HELP sluice_connector_tasks Tasks of each connector by state.', '# TYPE sluice_connector_tasks gauge'];
+    const tasksByState: { connector: string; state: string; count: number }[] = [];
     for (const [name, state] of this.states) {
       const counts = new Map<string, number>();
       for (const t of state.tasks.values()) counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
-      for (const [s, n] of counts) lines.push(`sluice_connector_tasks{connector="${name}",state="${s}"} ${n}`);
+      for (const [s, count] of counts) tasksByState.push({ connector: name, state: s, count });
     }
-    return `${lines.join('\n')}\n`;
+    return this.opts.worker.renderMetrics(tasksByState);
   }
 
   // ---- internals --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { RetriableError, TopicPartitionMap, topicPartition, type ConnectorProps,
 import type { GroupConsumer } from '../../broker/client/group-consumer';
 import { toSinkRecord, type RecordConverters } from './record-conversion';
 import type { TaskStatusListener } from './task-status';
+import type { TaskMetrics } from './worker-metrics';
 
 export interface SinkTaskRunnerOptions {
   taskId: string;
@@ -21,6 +22,7 @@ export interface SinkTaskRunnerOptions {
   listener: TaskStatusListener;
   /** Topic tracking: called with the topic of each fetched partition that had records; absent when off. */
   onTopic?: (topic: string) => void;
+  metrics: TaskMetrics;
   logger: Logger;
 }
 
@@ -82,6 +84,7 @@ export class SinkTaskRunner {
       await this.commit();
     } catch (err) {
       this.opts.logger.error({ err, task: taskId }, 'sink task failed');
+      this.opts.metrics.errors++;
       listener.onFailure(taskId, err as Error);
       await this.shutdown(false);
       return;
@@ -119,7 +122,10 @@ export class SinkTaskRunner {
       }
       if (batch.length > 0) {
         for (const part of fetched) if (part.records.length > 0) this.opts.onTopic?.(part.topic);
+        this.opts.metrics.recordsIn += batch.length;
         await this.put(batch);
+        this.opts.metrics.recordsOut += batch.length;
+        this.opts.metrics.uncommitted += batch.length;
       }
       for (const part of fetched) {
         const last = part.records[part.records.length - 1];
@@ -154,6 +160,9 @@ export class SinkTaskRunner {
     const committable = await this.opts.task.preCommit(new TopicPartitionMap(this.current));
     const offsets = [...committable].map(([tp, o]) => ({ topic: tp.topic, partition: tp.partition, offset: o.offset, metadata: o.metadata ?? null }));
     if (offsets.length > 0) await this.opts.consumer.commitSync(offsets);
+    // When preCommit held partitions back, their records stay counted as uncommitted.
+    if (offsets.length === this.current.size) this.opts.metrics.committed();
+    else this.opts.metrics.lastCommitMs = Date.now();
   }
 
   /**

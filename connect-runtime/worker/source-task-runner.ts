@@ -10,6 +10,7 @@ import type { Producer } from '../../broker/client/producer';
 import { offsetKey, type OffsetStore, type SourceOffset, type SourcePartition } from '../storage/offset-store';
 import { toOutgoing, type RecordConverters } from './record-conversion';
 import type { TaskStatusListener } from './task-status';
+import type { TaskMetrics } from './worker-metrics';
 
 export interface SourceTaskRunnerOptions {
   taskId: string;
@@ -23,6 +24,7 @@ export interface SourceTaskRunnerOptions {
   listener: TaskStatusListener;
   /** Topic tracking: called with the topic of the records sent (at least once per batch and topic); absent when off. */
   onTopic?: (topic: string) => void;
+  metrics: TaskMetrics;
   logger: Logger;
 }
 
@@ -68,6 +70,7 @@ export class SourceTaskRunner {
       await this.commitOffsets();
     } catch (err) {
       this.opts.logger.error({ err, task: taskId }, 'source task failed');
+      this.opts.metrics.errors++;
       listener.onFailure(taskId, err as Error);
       await this.stopTask();
       return;
@@ -90,6 +93,10 @@ export class SourceTaskRunner {
       if (reportedPause) listener.onRunning(taskId);
       reportedPause = false;
       const records = await task.poll(this.abort.signal);
+      if (records) {
+        this.opts.metrics.recordsIn += records.length;
+        this.opts.metrics.uncommitted += records.length;
+      }
       let lastTopic: string | null = null;
       for (const record of records ?? []) {
         const sent = producer.send(toOutgoing(record, this.opts.converters));
@@ -119,12 +126,16 @@ export class SourceTaskRunner {
   private async commitOffsets(): Promise<void> {
     const offsets = [...this.pending.values()];
     const records = this.pendingRecords;
+    const sent = this.opts.metrics.uncommitted;
     this.pending = new Map();
     this.pendingRecords = [];
     await this.opts.producer.flush();
+    this.opts.metrics.recordsOut += sent;
     if (offsets.length > 0) await this.opts.offsets.set(this.opts.connector, offsets);
     for (const record of records) await this.opts.task.commitRecord(record, null);
     await this.opts.task.commit();
+    this.opts.metrics.uncommitted -= sent;
+    this.opts.metrics.lastCommitMs = Date.now();
   }
 
   private async stopTask(): Promise<void> {

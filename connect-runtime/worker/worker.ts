@@ -18,6 +18,7 @@ import { SinkOffsetsAdmin, type SinkPartitionOffset } from './sink-offsets';
 import { SinkTaskRunner } from './sink-task-runner';
 import { SourceTaskRunner } from './source-task-runner';
 import type { TaskStatusListener } from './task-status';
+import { WorkerMetrics, type BrokerTraffic } from './worker-metrics';
 
 export interface WorkerListener extends TaskStatusListener {
   onConnectorRunning(connector: string): void;
@@ -32,6 +33,8 @@ export interface WorkerOptions {
   config: WorkerConfig;
   offsets: OffsetStore;
   logger: Logger;
+  /** The embedded broker's traffic, for the metrics; absent with an external cluster. */
+  brokerTraffic?: () => BrokerTraffic;
 }
 
 /** Until a listener is attached, lifecycle reports go nowhere. */
@@ -57,6 +60,7 @@ export class Worker {
   private readonly connectors = new Map<string, Connector>();
   private readonly tasks = new Map<string, RunningTask>();
   private listener: WorkerListener = NO_LISTENER;
+  private readonly metrics = new WorkerMetrics();
   private readonly sinkOffsets: SinkOffsetsAdmin;
 
   constructor(private readonly opts: WorkerOptions) {
@@ -137,6 +141,7 @@ export class Worker {
       const task = new (connector.taskClass())();
       const converters = this.converters(connectorConfig);
       const interval = this.opts.config.offsetFlushIntervalMs;
+      const taskNumber = Number(taskId.slice(connectorName.length + 1));
       const onTopic = this.opts.config.topicTrackingEnable ? (topic: string) => listener.onTopicActive(connectorName, topic) : undefined;
       let running: RunningTask;
       if (task instanceof SourceTask) {
@@ -144,6 +149,7 @@ export class Worker {
         const runner = new SourceTaskRunner({
           taskId, connector: connectorName, task, config: taskConfig, converters, producer,
           offsets: this.opts.offsets, offsetFlushIntervalMs: interval, listener, onTopic, logger: logger.child({ task: taskId }),
+          metrics: this.metrics.task(connectorName, taskNumber, 'source'),
         });
         running = { connector: connectorName, runner, producer };
       } else if (task instanceof SinkTask) {
@@ -160,7 +166,10 @@ export class Worker {
           },
           logger: logger.child({ task: taskId }),
         });
-        runner = new SinkTaskRunner({ taskId, task, config: taskConfig, converters, consumer, offsetFlushIntervalMs: interval, listener, onTopic, logger: logger.child({ task: taskId }) });
+        runner = new SinkTaskRunner({
+          taskId, task, config: taskConfig, converters, consumer, offsetFlushIntervalMs: interval, listener, onTopic, logger: logger.child({ task: taskId }),
+          metrics: this.metrics.task(connectorName, taskNumber, 'sink'),
+        });
         running = { connector: connectorName, runner, producer: null };
       } else {
         throw new Error(`task class ${task.constructor.name} of ${connectorName} is neither a SourceTask nor a SinkTask`);
@@ -191,6 +200,16 @@ export class Worker {
     const outcome = await Promise.race([Promise.allSettled(stopping), timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout') this.opts.logger.warn({ tasks: taskIds, timeoutMs }, 'tasks did not stop within task.shutdown.graceful.timeout.ms');
+  }
+
+  /** The Prometheus text for GET /metrics: task counters, task states, and the embedded broker's traffic. */
+  renderMetrics(tasksByState: ReadonlyArray<{ connector: string; state: string; count: number }>): string {
+    return this.metrics.render({ tasksByState, broker: this.opts.brokerTraffic?.() ?? null });
+  }
+
+  /** A deleted connector's task counters go with it. */
+  forgetMetrics(connectorName: string): void {
+    this.metrics.removeConnector(connectorName);
   }
 
   taskIdsOf(connectorName: string): string[] {

@@ -52,6 +52,18 @@ test('lines appended to the source file reach the topic as JSON envelopes and th
     const values = topic.stdout.toString().split('\n').filter(Boolean);
     expect(values).toHaveLength(expected.length);
     expect(JSON.parse(values[0] as string)).toEqual({ schema: { type: 'string', optional: false }, payload: expected[0] });
+    // GET /metrics: every line polled and acknowledged (after the next offset commit), read and put; broker traffic.
+    const metricsUrl = `http://127.0.0.1:${worker.restPort}/metrics`;
+    let metrics = '';
+    const deadline = Date.now() + 10000;
+    while (!metrics.includes('sluice_source_task_records_written_total{connector="src",task="0"} 2000') && Date.now() < deadline) {
+      metrics = await (await fetch(metricsUrl)).text();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(metrics).toContain('sluice_source_task_records_polled_total{connector="src",task="0"} 2000');
+    expect(metrics).toContain('sluice_source_task_records_written_total{connector="src",task="0"} 2000');
+    expect(metrics).toContain('sluice_sink_task_records_put_total{connector="snk",task="0"} 2000');
+    expect(Number(/sluice_broker_bytes_in_total (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(2000 * 20);
   } finally {
     await worker?.stop();
     removeDir(dir);

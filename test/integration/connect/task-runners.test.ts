@@ -11,6 +11,7 @@ import { FileOffsetStore } from '../../../connect-runtime/storage/file-offset-st
 import { SinkTaskRunner } from '../../../connect-runtime/worker/sink-task-runner';
 import { SourceTaskRunner } from '../../../connect-runtime/worker/source-task-runner';
 import type { TaskStatusListener } from '../../../connect-runtime/worker/task-status';
+import { TaskMetrics } from '../../../connect-runtime/worker/worker-metrics';
 import { AssignedConsumer } from '../../../broker/client/assigned-consumer';
 import { GroupConsumer } from '../../../broker/client/group-consumer';
 import { KafkaClient } from '../../../broker/client/kafka-client';
@@ -89,12 +90,13 @@ class CountingSource extends SourceTask {
   stop(): void {}
 }
 
-async function runSource(limit: number, offsets: FileOffsetStore): Promise<void> {
+async function runSource(limit: number, offsets: FileOffsetStore): Promise<TaskMetrics> {
   const status = new StatusLog();
+  const metrics = new TaskMetrics('counter', 0, 'source');
   const producer = new Producer(client, { acks: -1 });
   const runner = new SourceTaskRunner({
     taskId: 'counter-0', connector: 'counter', task: new CountingSource(), config: { limit: String(limit) },
-    converters: converters(), producer, offsets, offsetFlushIntervalMs: 50, listener: status, logger,
+    converters: converters(), producer, offsets, offsetFlushIntervalMs: 50, listener: status, logger, metrics,
   });
   runner.start();
   const deadline = Date.now() + 10000;
@@ -107,6 +109,7 @@ async function runSource(limit: number, offsets: FileOffsetStore): Promise<void>
   producer.close();
   expect(status.failure).toBeNull();
   expect(status.events).toEqual(['running', 'shutdown']);
+  return metrics;
 }
 
 async function readTopic(topic: string): Promise<string[]> {
@@ -120,9 +123,11 @@ async function readTopic(topic: string): Promise<string[]> {
 
 test('a source task produces its records and resumes from the offsets stored after they were acknowledged', async () => {
   const file = path.join(dir, 'source.offsets');
-  await runSource(1000, await FileOffsetStore.open(file));
+  const first = await runSource(1000, await FileOffsetStore.open(file));
+  expect([first.recordsIn, first.recordsOut, first.uncommitted]).toEqual([1000, 1000, 0]);
   // A new run (a restarted worker) continues from the stored offset: nothing is produced twice.
-  await runSource(1500, await FileOffsetStore.open(file));
+  const second = await runSource(1500, await FileOffsetStore.open(file));
+  expect([second.recordsIn, second.recordsOut]).toEqual([500, 500]);
   expect(await readTopic('counted')).toEqual(Array.from({ length: 1500 }, (_, i) => `n${i}`));
 });
 
@@ -147,6 +152,7 @@ class CollectingSink extends SinkTask {
 
 test('a sink task gets every record once and commits only what it flushed', async () => {
   const status = new StatusLog();
+  const sinkMetrics = new TaskMetrics('collector', 0, 'sink');
   let runner: SinkTaskRunner | null = null;
   const consumer = new GroupConsumer(client, {
     groupId: 'connect-collector', topics: ['counted'], autoCommit: false, autoOffsetReset: 'earliest',
@@ -158,7 +164,7 @@ test('a sink task gets every record once and commits only what it flushed', asyn
   });
   runner = new SinkTaskRunner({
     taskId: 'collector-0', task: new CollectingSink(), config: {}, converters: converters(), consumer,
-    offsetFlushIntervalMs: 100, listener: status, logger,
+    offsetFlushIntervalMs: 100, listener: status, logger, metrics: sinkMetrics,
   });
   runner.start();
   const deadline = Date.now() + 15000;
@@ -169,6 +175,7 @@ test('a sink task gets every record once and commits only what it flushed', asyn
   expect(CollectingSink.flushed).toBe(1500);
   const committed = b.broker.services.coordinator.groups.groups.get('connect-collector')?.committed('counted', 0)?.offset;
   expect(committed).toBe(1500);
+  expect([sinkMetrics.recordsIn, sinkMetrics.recordsOut, sinkMetrics.uncommitted]).toEqual([1500, 1500, 0]);
 });
 
 test('a task that throws is reported as failed with its error, and stopped', async () => {
@@ -186,12 +193,13 @@ test('a task that throws is reported as failed with its error, and stopped', asy
     }
   }
   const status = new StatusLog();
+  const brokenMetrics = new TaskMetrics('broken', 0, 'source');
   const task = new Broken();
   const producer = new Producer(client);
   const offsets = await FileOffsetStore.open(path.join(dir, 'broken.offsets'));
   const runner = new SourceTaskRunner({
     taskId: 'broken-0', connector: 'broken', task, config: {}, converters: converters(), producer, offsets,
-    offsetFlushIntervalMs: 1000, listener: status, logger,
+    offsetFlushIntervalMs: 1000, listener: status, logger, metrics: brokenMetrics,
   });
   runner.start();
   const deadline = Date.now() + 5000;
@@ -201,4 +209,5 @@ test('a task that throws is reported as failed with its error, and stopped', asy
   expect(status.failure?.message).toBe('the source went away');
   expect(status.events).toEqual(['running', 'failed']);
   expect(task.stopped).toBe(true);
+  expect(brokenMetrics.errors).toBe(1);
 });
