@@ -4,26 +4,15 @@
  * (`preCommit`, which flushes by default) and commit exactly that. Offsets never run ahead of what
  * the task has flushed, so a crash redelivers at most the records since the last commit.
  */
-import type { Logger } from 'pino';
-import { RetriableError, TopicPartitionMap, topicPartition, type ConnectorProps, type OffsetAndMetadata, type SinkTask, type TopicPartition } from '../api';
+import { RetriableError, TopicPartitionMap, topicPartition, type OffsetAndMetadata, type SinkTask, type TopicPartition } from '../api';
 import type { GroupConsumer } from '../../broker/client/group-consumer';
-import { toSinkRecord, type RecordConverters } from './record-conversion';
-import type { TaskStatusListener } from './task-status';
-import type { TaskMetrics } from './worker-metrics';
+import { toSinkRecord } from './record-conversion';
+import type { TaskRunnerBase } from './task-status';
 
-export interface SinkTaskRunnerOptions {
-  taskId: string;
+export interface SinkTaskRunnerOptions extends TaskRunnerBase {
   task: SinkTask;
-  config: ConnectorProps;
-  converters: RecordConverters;
   /** Built with a rebalance listener that calls onPartitionsRevoked/Assigned below. */
   consumer: GroupConsumer;
-  offsetFlushIntervalMs: number;
-  listener: TaskStatusListener;
-  /** Topic tracking: called with the topic of each fetched partition that had records; absent when off. */
-  onTopic?: (topic: string) => void;
-  metrics: TaskMetrics;
-  logger: Logger;
 }
 
 const POLL_WAIT_MS = 500;

@@ -4,28 +4,17 @@
  * producer has flushed, so that a stored offset never covers a record the broker has not
  * acknowledged (at-least-once). Offsets are also committed on a clean stop.
  */
-import type { Logger } from 'pino';
-import { SourceTask, type ConnectorProps, type OffsetStorageReader, type SourceRecord } from '../api';
+import { SourceTask, type OffsetStorageReader, type SourceRecord } from '../api';
 import type { Producer } from '../../broker/client/producer';
 import { offsetKey, type OffsetStore, type SourceOffset, type SourcePartition } from '../storage/offset-store';
-import { toOutgoing, type RecordConverters } from './record-conversion';
-import type { TaskStatusListener } from './task-status';
-import type { TaskMetrics } from './worker-metrics';
+import { toOutgoing } from './record-conversion';
+import type { TaskRunnerBase } from './task-status';
 
-export interface SourceTaskRunnerOptions {
-  taskId: string;
+export interface SourceTaskRunnerOptions extends TaskRunnerBase {
   connector: string;
   task: SourceTask;
-  config: ConnectorProps;
-  converters: RecordConverters;
   producer: Producer;
   offsets: OffsetStore;
-  offsetFlushIntervalMs: number;
-  listener: TaskStatusListener;
-  /** Topic tracking: called with the topic of the records sent (at least once per batch and topic); absent when off. */
-  onTopic?: (topic: string) => void;
-  metrics: TaskMetrics;
-  logger: Logger;
 }
 
 const PAUSED_WAIT_MS = 100;
