@@ -4,9 +4,10 @@
  * producer has flushed, so that a stored offset never covers a record the broker has not
  * acknowledged (at-least-once). Offsets are also committed on a clean stop.
  */
-import { SourceTask, type OffsetStorageReader, type SourceRecord } from '../api';
+import { SourceTask, type SourceRecord } from '../api';
 import type { Producer } from '../../broker/client/producer';
 import { offsetKey, type OffsetStore, type SourceOffset, type SourcePartition } from '../storage/offset-store';
+import { offsetStorageReader } from './offset-reader';
 import { toOutgoing } from './record-conversion';
 import type { TaskRunnerBase } from './task-status';
 
@@ -49,7 +50,7 @@ export class SourceTaskRunner {
   private async run(): Promise<void> {
     const { task, listener, taskId } = this.opts;
     try {
-      task.initialize({ configs: () => this.opts.config, offsetStorageReader: this.offsetReader(), transactionContext: null });
+      task.initialize({ configs: () => this.opts.config, offsetStorageReader: offsetStorageReader(this.opts.offsets, this.opts.connector), transactionContext: null });
       await task.start(this.opts.config, this.abort.signal);
       listener.onRunning(taskId);
       await this.loop().catch((err: unknown) => {
@@ -133,18 +134,6 @@ export class SourceTaskRunner {
     } catch (err) {
       this.opts.logger.warn({ err, task: this.opts.taskId }, 'source task failed to stop cleanly');
     }
-  }
-
-  private offsetReader(): OffsetStorageReader {
-    const { offsets, connector } = this.opts;
-    return {
-      offset: async (partition) => (await offsets.get(connector, [partition as SourcePartition])).get(offsetKey(connector, partition as SourcePartition)) ?? null,
-      offsets: async (partitions) => {
-        const list = [...partitions];
-        const found = await offsets.get(connector, list as SourcePartition[]);
-        return new Map(list.map((p) => [p, found.get(offsetKey(connector, p as SourcePartition)) ?? null]));
-      },
-    } as OffsetStorageReader;
   }
 }
 

@@ -15,6 +15,7 @@ import type { PluginRegistry } from '../plugins';
 import type { OffsetStore } from '../storage/offset-store';
 import type { RecordConverters } from './record-conversion';
 import { SinkOffsetsAdmin, type SinkPartitionOffset } from './sink-offsets';
+import { offsetStorageReader } from './offset-reader';
 import { SinkTaskRunner } from './sink-task-runner';
 import { SourceTaskRunner } from './source-task-runner';
 import type { TaskStatusListener } from './task-status';
@@ -86,7 +87,7 @@ export class Worker {
       connector.initialize({
         requestTaskReconfiguration: () => logger.info({ connector: name }, 'task reconfiguration requested'),
         raiseError: (error) => listener.onConnectorFailure(name, error),
-        offsetStorageReader: this.offsetReader(name),
+        offsetStorageReader: offsetStorageReader(this.opts.offsets, name),
       } as Parameters<Connector['initialize']>[0]);
       await connector.start(config);
       this.connectors.set(name, connector);
@@ -281,16 +282,5 @@ export class Worker {
     if (!regex) throw new Error('Must configure one of topics or topics.regex');
     const pattern = new RegExp(`^(?:${regex})$`);
     return (await new KafkaAdmin(this.opts.client).listTopics()).filter((t) => pattern.test(t));
-  }
-
-  private offsetReader(connector: string): unknown {
-    const { offsets } = this.opts;
-    return {
-      offset: async (partition: Record<string, unknown>) => (await offsets.list(connector)).find((o) => JSON.stringify(o.partition) === JSON.stringify(partition))?.offset ?? null,
-      offsets: async (partitions: Iterable<Record<string, unknown>>) => {
-        const all = await offsets.list(connector);
-        return new Map([...partitions].map((p) => [p, all.find((o) => JSON.stringify(o.partition) === JSON.stringify(p))?.offset ?? null]));
-      },
-    };
   }
 }
