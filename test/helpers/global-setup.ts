@@ -1,8 +1,10 @@
 /**
- * Runs once before the suite: makes sure the external clients the integration tests drive are present,
+ * Runs once before the suite: makes sure the external programs the integration tests drive (kcat, Redis,
+ * PostgreSQL) are present,
  * installing them from Debian's packages when running as root.
  */
 import { execFileSync } from 'node:child_process';
+import { findPostgresBin } from './postgres';
 
 function has(cmd: string): boolean {
   try {
@@ -14,7 +16,8 @@ function has(cmd: string): boolean {
 }
 
 export default function globalSetup(): void {
-  const missing = [['kcat', 'kcat']].filter(([cmd]) => !has(cmd as string)).map(([, pkg]) => pkg as string);
+  const missing = [['kcat', 'kcat'], ['redis-server', 'redis-server']].filter(([cmd]) => !has(cmd as string)).map(([, pkg]) => pkg as string);
+  if (!findPostgresBin()) missing.push('postgresql');
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
     throw new Error(`the integration tests need ${missing.join(', ')}; install them (apt-get install ${missing.join(' ')}) or run as root`);
