@@ -45,6 +45,13 @@ export const ConnectorConfigKeys = {
   OFFSETS_STORAGE_TOPIC: 'offsets.storage.topic',
 } as const;
 
+/** Sluice's automatic restart of failed tasks (not in Kafka Connect; off by default). */
+export const ErrorRestartKeys = {
+  ENABLE: 'errors.restart.enable',
+  BACKOFF_INITIAL_MS: 'errors.restart.backoff.initial.ms',
+  BACKOFF_MAX_MS: 'errors.restart.backoff.max.ms',
+} as const;
+
 export const ConnectorConfigGroups = {
   COMMON: 'Common',
   TRANSFORMS: 'Transforms',
@@ -179,6 +186,22 @@ export function connectorCommonConfigDef(): ConfigDef {
         'Whether logged errors include the record itself (key, value and headers for source records; topic, partition, ' +
         'offset and timestamp for sink records). Off by default so that record contents stay out of log files.',
       group: G.ERROR_HANDLING, orderInGroup: ++errorOrder, width: 'SHORT', displayName: 'Log Error Details',
+    })
+    .define({
+      name: ErrorRestartKeys.ENABLE, type: 'BOOLEAN', default: false, importance: 'LOW',
+      documentation: 'Sluice only: whether a FAILED task is restarted automatically after a backoff. Off by default, as in Kafka Connect.',
+      group: G.ERROR_HANDLING, orderInGroup: 100, width: 'SHORT', displayName: 'Restart Failed Tasks',
+    })
+    .define({
+      name: ErrorRestartKeys.BACKOFF_INITIAL_MS, type: 'LONG', default: 1000, validator: Range.atLeast(0), importance: 'LOW',
+      documentation: 'Sluice only: the wait before the first automatic restart of a failed task; it doubles with each further failure.',
+      group: G.ERROR_HANDLING, orderInGroup: 101, width: 'SHORT', displayName: 'Initial Restart Backoff',
+    })
+    .define({
+      name: ErrorRestartKeys.BACKOFF_MAX_MS, type: 'LONG', default: 60000, validator: Range.atLeast(0), importance: 'LOW',
+      documentation:
+        'Sluice only: the longest wait between automatic restarts. A task that ran longer than this since its last restart starts over at the initial backoff.',
+      group: G.ERROR_HANDLING, orderInGroup: 102, width: 'SHORT', displayName: 'Maximum Restart Backoff',
     });
 }
 

@@ -134,6 +134,7 @@ export {
   uniqueAliasesValidator,
   ConnectorConfigKeys,
   ConnectorConfigGroups,
+  ErrorRestartKeys,
   CLIENT_OVERRIDE_PREFIXES,
 } from './connector-config';
 export {

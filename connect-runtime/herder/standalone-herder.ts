@@ -33,6 +33,7 @@ import type {
   TaskStatus,
   TopicTrackingSettings,
 } from './herder';
+import { TaskAutoRestart, autoRestartSettings } from './task-auto-restart';
 import { WorkerLoggers } from './worker-loggers';
 
 export interface StandaloneHerderOptions {
@@ -63,11 +64,13 @@ export class StandaloneHerder implements Herder, WorkerListener {
   /** KIP-558 active topics by connector: kept across restarts, cleared by a reset and on deletion. */
   private readonly activeTopics = new Map<string, Set<string>>();
   private readonly loggerLevels: WorkerLoggers;
+  private readonly autoRestart: TaskAutoRestart;
   private chain: Promise<unknown> = Promise.resolve();
   private started = false;
 
   constructor(private readonly opts: StandaloneHerderOptions) {
     this.loggerLevels = new WorkerLoggers(opts.logger);
+    this.autoRestart = new TaskAutoRestart({ restart: (name, task) => this.restartFailedTask(name, task), logger: opts.logger });
   }
 
   private get workerId(): string {
@@ -84,6 +87,7 @@ export class StandaloneHerder implements Herder, WorkerListener {
   }
 
   async stop(): Promise<void> {
+    this.autoRestart.close();
     await this.serialized(() => this.opts.worker.stop());
   }
 
@@ -100,7 +104,8 @@ export class StandaloneHerder implements Herder, WorkerListener {
   }
 
   onRunning(taskId: string): void {
-    this.setTask(taskId, { state: 'RUNNING' });
+    const task = this.setTask(taskId, { state: 'RUNNING' });
+    if (task) this.autoRestart.onRunning(task.connector, task.id);
   }
 
   onPaused(taskId: string): void {
@@ -108,7 +113,8 @@ export class StandaloneHerder implements Herder, WorkerListener {
   }
 
   onFailure(taskId: string, error: Error): void {
-    this.setTask(taskId, { state: 'FAILED', trace: traceOf(error) });
+    const task = this.setTask(taskId, { state: 'FAILED', trace: traceOf(error) });
+    if (task) this.autoRestart.onFailure(task.connector, task.id, autoRestartSettings(task.state.config));
   }
 
   onShutdown(taskId: string): void {
@@ -374,6 +380,7 @@ export class StandaloneHerder implements Herder, WorkerListener {
   /** Stops the connector's tasks and the connector on the worker. */
   private async halt(name: string): Promise<void> {
     const { worker } = this.opts;
+    this.autoRestart.cancel(name);
     await worker.stopTasks(worker.taskIdsOf(name));
     await worker.stopConnector(name);
   }
@@ -407,14 +414,26 @@ export class StandaloneHerder implements Herder, WorkerListener {
     });
   }
 
-  private setTask(taskId: string, change: { state: TaskStatus['state']; trace?: string }): void {
+  /** Records a task's new state; returns which task it was, or null for a task no longer known. */
+  private setTask(taskId: string, change: { state: TaskStatus['state']; trace?: string }): { connector: string; id: number; state: ConnectorState } | null {
     const dash = taskId.lastIndexOf('-');
-    const state = this.states.get(taskId.slice(0, dash));
+    const connector = taskId.slice(0, dash);
+    const state = this.states.get(connector);
     const id = Number(taskId.slice(dash + 1));
-    if (!state || !state.tasks.has(id)) return;
+    if (!state || !state.tasks.has(id)) return null;
     const status: TaskStatus = { id, ...this.instance(change.state) };
     if (change.trace !== undefined) status.trace = change.trace;
     state.tasks.set(id, status);
+    return { connector, id, state };
+  }
+
+  /** The auto-restart timer fired: restart the task if it is still FAILED (nobody restarted or removed it meanwhile). */
+  private restartFailedTask(name: string, task: number): Promise<void> {
+    return this.serialized(async () => {
+      const state = this.states.get(name);
+      if (!state || state.targetState === 'STOPPED' || state.tasks.get(task)?.state !== 'FAILED') return;
+      await this.restartOneTask(name, task);
+    });
   }
 
   /** The connector's state, or a 404 (Kafka words it differently in places, hence `notFound`). */

@@ -300,6 +300,21 @@ describe('lifecycle', () => {
     expectError(await w.call('GET', '/connectors/flaky/tasks/5/status'), 404, 'No status found for task flaky-5');
   });
 
+  test('errors.restart.enable restarts a failed task on its own once the cause is gone; off by default', async () => {
+    const failFile = path.join(w.dir, 'fail-auto');
+    fs.writeFileSync(failFile, '');
+    const common = { 'connector.class': SECRET_SOURCE_CLASS, secret: 's', 'fail.if.exists': failFile };
+    await create('healing', { ...common, 'errors.restart.enable': 'true', 'errors.restart.backoff.initial.ms': '200', 'errors.restart.backoff.max.ms': '400' });
+    await create('stays-failed', common);
+    await waitForStates('healing', 'RUNNING', ['FAILED']);
+    await waitForStates('stays-failed', 'RUNNING', ['FAILED']);
+    fs.rmSync(failFile);
+    await waitForStates('healing', 'RUNNING', ['RUNNING']);
+    // Without the setting a failed task waits for an operator, as in Kafka Connect.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await status('stays-failed')).tasks).toEqual([expect.objectContaining({ state: 'FAILED' })]);
+  });
+
   test('DELETE /connectors/{c} answers 204; the connector is gone afterwards', async () => {
     await create('doomed', sourceConfig('doomed'));
     const deleted = await w.call('DELETE', '/connectors/doomed');
