@@ -18,7 +18,8 @@ import {
   type ConfigInfos,
   type ConfigKeyInfo,
 } from '../api';
-import type { PluginRegistry } from '../plugins';
+import { enrichWithTransforms, type PluginRegistry } from '../plugins';
+
 
 /** Framework keys (source or sink) and the connector's own, with their values and errors. */
 export async function validateConnectorConfig(registry: PluginRegistry, config: Record<string, string>): Promise<ConfigInfos> {
@@ -31,7 +32,8 @@ export async function validateConnectorConfig(registry: PluginRegistry, config: 
     return { ...framework, error_count: framework.error_count + 1 };
   }
   const isSink = lookup.desc.type === 'sink';
-  const framework = validateToConfigInfos(className, isSink ? sinkConnectorConfigDef() : sourceConnectorConfigDef(), config);
+  const frameworkDef = enrichWithTransforms(registry, isSink ? sinkConnectorConfigDef() : sourceConnectorConfigDef(), config);
+  const framework = validateToConfigInfos(className, frameworkDef, config);
   const connector = registry.newConnector(className);
   const own = buildConfigInfos(className, connector.config(), await connector.validate(config));
   return mergeConfigInfos(className, framework, own);

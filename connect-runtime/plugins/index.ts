@@ -26,3 +26,4 @@ export {
   type LoadedPluginReport,
   type SkippedPluginReport,
 } from './plugin-discovery';
+export { transformStages, enrichWithTransforms, type TransformStageSpec, type PredicateSpec } from './transform-stages';

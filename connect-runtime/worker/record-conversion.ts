@@ -5,6 +5,7 @@
 import { ConnectHeader, ConnectHeaders, SinkRecord, TimestampType, type Converter, type HeaderConverter, type SourceRecord } from '../api';
 import type { OutgoingRecord } from '../../broker/client/producer';
 import type { ConsumedRecord } from '../../broker/client/record-batch-reader';
+import type { ErrorStage } from './error-handler';
 
 export interface RecordConverters {
   key: Converter;
@@ -47,4 +48,40 @@ export function toSinkRecord(topic: string, partition: number, consumed: Consume
     timestampType: consumed.timestampType === 'LogAppendTime' ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME,
     headers,
   });
+}
+
+/**
+ * Which step of turning a source record into Kafka bytes throws, for error reports. Runs only after a failure,
+ * so the hot path converts in one go and pays nothing for the bookkeeping.
+ */
+export function failedSourceStage(record: SourceRecord, transform: (r: SourceRecord) => SourceRecord | null, converters: RecordConverters): ErrorStage {
+  let transformed: SourceRecord | null;
+  try {
+    transformed = transform(record);
+  } catch {
+    return 'TRANSFORMATION';
+  }
+  if (transformed === null) return 'TRANSFORMATION';
+  const { topic } = transformed;
+  if (throws(() => converters.key.fromConnectData(topic, transformed.headers, transformed.keySchema, transformed.key))) return 'KEY_CONVERTER';
+  if (throws(() => converters.value.fromConnectData(topic, transformed.headers, transformed.valueSchema, transformed.value))) return 'VALUE_CONVERTER';
+  return 'HEADER_CONVERTER';
+}
+
+/** Which step of turning consumed bytes into a transformed SinkRecord throws (see failedSourceStage). */
+export function failedSinkStage(topic: string, consumed: ConsumedRecord, converters: RecordConverters): ErrorStage {
+  const headers = new ConnectHeaders();
+  if (throws(() => consumed.headers.forEach(([key, bytes]) => converters.header.toConnectHeader(topic, key, bytes)))) return 'HEADER_CONVERTER';
+  if (throws(() => converters.key.toConnectData(topic, headers, consumed.key))) return 'KEY_CONVERTER';
+  if (throws(() => converters.value.toConnectData(topic, headers, consumed.value))) return 'VALUE_CONVERTER';
+  return 'TRANSFORMATION';
+}
+
+function throws(fn: () => unknown): boolean {
+  try {
+    fn();
+    return false;
+  } catch {
+    return true;
+  }
 }

@@ -4,15 +4,29 @@
  * (`preCommit`, which flushes by default) and commit exactly that. Offsets never run ahead of what
  * the task has flushed, so a crash redelivers at most the records since the last commit.
  */
-import { RetriableError, TopicPartitionMap, topicPartition, type OffsetAndMetadata, type SinkTask, type TopicPartition } from '../api';
+import {
+  RetriableError,
+  TopicPartitionMap,
+  topicPartition,
+  type ErrantRecordReporter,
+  type OffsetAndMetadata,
+  type SinkRecord,
+  type SinkTask,
+  type TopicPartition,
+} from '../api';
 import type { GroupConsumer } from '../../broker/client/group-consumer';
-import { toSinkRecord } from './record-conversion';
+import type { ConsumedRecord } from '../../broker/client/record-batch-reader';
+import { SKIPPED, type ConsumedCoordinates, type ErrorHandler } from './error-handler';
+import { failedSinkStage, toSinkRecord } from './record-conversion';
 import type { TaskRunnerBase } from './task-status';
+import type { TransformationChain } from './transformation-chain';
 
 export interface SinkTaskRunnerOptions extends TaskRunnerBase {
   task: SinkTask;
   /** Built with a rebalance listener that calls onPartitionsRevoked/Assigned below. */
   consumer: GroupConsumer;
+  transforms: TransformationChain<SinkRecord>;
+  errors: ErrorHandler;
 }
 
 const POLL_WAIT_MS = 500;
@@ -27,8 +41,14 @@ export class SinkTaskRunner {
   /** Partitions the task paused through its context. */
   private readonly pausedPartitions = new TopicPartitionMap<true>();
   private done: Promise<void> | null = null;
+  /** The consumed bytes behind each record of the current batch, kept only when a dead letter queue needs them. */
+  private consumedOf: WeakMap<SinkRecord, ConsumedCoordinates> | null;
+  /** An errant record the task reported that errors.tolerance=none does not allow: the task fails after put. */
+  private reportedFailure: Error | null = null;
 
-  constructor(private readonly opts: SinkTaskRunnerOptions) {}
+  constructor(private readonly opts: SinkTaskRunnerOptions) {
+    this.consumedOf = opts.errors.deadLetterTopic !== '' ? new WeakMap() : null;
+  }
 
   start(): void {
     this.done = this.run();
@@ -105,9 +125,17 @@ export class SinkTaskRunner {
         if (first) consumer.seek(part.topic, part.partition, first.offset);
         return false;
       });
-      const batch = [];
+      const batch: SinkRecord[] = [];
       for (const part of fetched) {
-        for (const record of part.records) batch.push(toSinkRecord(part.topic, part.partition, record, this.opts.converters));
+        for (const record of part.records) {
+          let sinkRecord: SinkRecord | null;
+          try {
+            sinkRecord = this.toConnect(part.topic, part.partition, record);
+          } catch (err) {
+            sinkRecord = await this.recover(err, part.topic, part.partition, record);
+          }
+          if (sinkRecord !== null) batch.push(sinkRecord);
+        }
       }
       if (batch.length > 0) {
         for (const part of fetched) if (part.records.length > 0) this.opts.onTopic?.(part.topic);
@@ -128,11 +156,31 @@ export class SinkTaskRunner {
     }
   }
 
+  /** Converts and transforms one consumed record; null when a transformation dropped it. Throws what a stage threw. */
+  private toConnect(topic: string, partition: number, consumed: ConsumedRecord): SinkRecord | null {
+    const { converters, transforms } = this.opts;
+    const record = toSinkRecord(topic, partition, consumed, converters);
+    const transformed = transforms.isEmpty ? record : transforms.apply(record);
+    if (transformed !== null) this.consumedOf?.set(transformed, { topic, partition, ...consumed });
+    return transformed;
+  }
+
+  /** A stage failed: retry, skip (errors.tolerance=all, counted as an error) or fail the task. */
+  private async recover(error: unknown, topic: string, partition: number, consumed: ConsumedRecord): Promise<SinkRecord | null> {
+    const stage = failedSinkStage(topic, consumed, this.opts.converters);
+    const context = { stage, record: `${topic}-${partition}@${consumed.offset}`, consumed: { topic, partition, ...consumed } };
+    const result = await this.opts.errors.recover(error, context, () => this.toConnect(topic, partition, consumed));
+    if (result !== SKIPPED) return result;
+    this.opts.metrics.errors++;
+    return null;
+  }
+
   /** put() with Kafka Connect's retry rule: a RetriableError redelivers the same batch after context.timeout(). */
   private async put(batch: Parameters<SinkTask['put']>[0]): Promise<void> {
     for (;;) {
       try {
         await this.opts.task.put(batch, this.abort.signal);
+        if (this.reportedFailure) throw this.reportedFailure;
         return;
       } catch (err) {
         if (!(err instanceof RetriableError) || this.abort.signal.aborted) throw err;
@@ -147,6 +195,8 @@ export class SinkTaskRunner {
   private async commit(): Promise<void> {
     if (this.current.size === 0) return;
     const committable = await this.opts.task.preCommit(new TopicPartitionMap(this.current));
+    // Records sent to the dead letter queue must be there before offsets past them are committed.
+    await this.opts.errors.flush();
     const offsets = [...committable].map(([tp, o]) => ({ topic: tp.topic, partition: tp.partition, offset: o.offset, metadata: o.metadata ?? null }));
     if (offsets.length > 0) await this.opts.consumer.commitSync(offsets);
     // When preCommit held partitions back, their records stay counted as uncommitted.
@@ -163,10 +213,31 @@ export class SinkTaskRunner {
     await this.opts.consumer.close().catch((err: unknown) => this.opts.logger.warn({ err, task: this.opts.taskId }, 'closing the sink consumer failed'));
     try {
       await this.opts.task.stop();
+      this.opts.transforms.close();
     } catch (err) {
       this.opts.logger.warn({ err, task: this.opts.taskId }, 'sink task failed to stop cleanly');
     }
     if (clean) this.opts.listener.onShutdown(this.opts.taskId);
+  }
+
+  /**
+   * KIP-610: the task hands over a record it cannot write. With errors.tolerance=all it is logged and
+   * dead-lettered and the task goes on; otherwise the report fails, and so does the task once put returns.
+   */
+  private errantRecordReporter(): ErrantRecordReporter {
+    return {
+      report: async (record: SinkRecord, error: Error) => {
+        const consumed = this.consumedOf?.get(record);
+        const where = `${record.topic}-${record.kafkaPartition ?? -1}@${record.kafkaOffset}`;
+        try {
+          await this.opts.errors.tolerate(error, { stage: 'TASK_PUT', record: where, ...(consumed ? { consumed } : {}) });
+          this.opts.metrics.errors++;
+        } catch (err) {
+          this.reportedFailure ??= err as Error;
+          throw err;
+        }
+      },
+    };
   }
 
   private context(): Parameters<SinkTask['initialize']>[0] {
@@ -190,7 +261,7 @@ export class SinkTaskRunner {
       requestCommit: () => {
         this.commitRequested = true;
       },
-      errantRecordReporter: () => null,
+      errantRecordReporter: () => this.errantRecordReporter(),
     } as Parameters<SinkTask['initialize']>[0];
   }
 }

@@ -4,18 +4,24 @@
  * producer has flushed, so that a stored offset never covers a record the broker has not
  * acknowledged (at-least-once). Offsets are also committed on a clean stop.
  */
-import { SourceTask, type SourceRecord } from '../api';
-import type { Producer } from '../../broker/client/producer';
+import { SourceTask, topicPartitionString, type SourceRecord } from '../api';
+import type { OutgoingRecord, Producer } from '../../broker/client/producer';
 import { offsetKey, type OffsetStore, type SourceOffset, type SourcePartition } from '../storage/offset-store';
 import { offsetStorageReader } from './offset-reader';
-import { toOutgoing } from './record-conversion';
+import { SKIPPED, type ErrorHandler } from './error-handler';
+import { failedSourceStage, toOutgoing } from './record-conversion';
 import type { TaskRunnerBase } from './task-status';
+import type { TransformationChain } from './transformation-chain';
 
 export interface SourceTaskRunnerOptions extends TaskRunnerBase {
   connector: string;
   task: SourceTask;
   producer: Producer;
   offsets: OffsetStore;
+  transforms: TransformationChain<SourceRecord>;
+  errors: ErrorHandler;
+  /** How long an offset commit waits for the producer to flush (offset.flush.timeout.ms). */
+  offsetFlushTimeoutMs: number;
 }
 
 const PAUSED_WAIT_MS = 100;
@@ -89,11 +95,19 @@ export class SourceTaskRunner {
       }
       let lastTopic: string | null = null;
       for (const record of records ?? []) {
-        const sent = producer.send(toOutgoing(record, this.opts.converters));
+        let outgoing: OutgoingRecord | null;
+        try {
+          outgoing = this.toKafka(record);
+        } catch (err) {
+          outgoing = await this.recover(err, record);
+        }
+        // A record dropped by a transformation or skipped by errors.tolerance still has its offset committed.
         this.track(record);
-        if (record.topic !== lastTopic) {
-          lastTopic = record.topic;
-          this.opts.onTopic?.(record.topic);
+        if (outgoing === null) continue;
+        const sent = producer.send(outgoing);
+        if (outgoing.topic !== lastTopic) {
+          lastTopic = outgoing.topic;
+          this.opts.onTopic?.(outgoing.topic);
         }
         if (sent) await sent; // the producer's buffer is full: wait for room
       }
@@ -104,6 +118,26 @@ export class SourceTaskRunner {
     }
   }
 
+  /** Transforms and converts one record; null when a transformation dropped it. */
+  private toKafka(record: SourceRecord): OutgoingRecord | null {
+    const { transforms, converters } = this.opts;
+    if (transforms.isEmpty) return toOutgoing(record, converters);
+    const transformed = transforms.apply(record);
+    return transformed === null ? null : toOutgoing(transformed, converters);
+  }
+
+  private async recover(error: unknown, record: SourceRecord): Promise<OutgoingRecord | null> {
+    const { errors, transforms, converters } = this.opts;
+    const stage = failedSourceStage(record, (r) => transforms.apply(r), converters);
+    const where = record.kafkaPartition === null ? record.topic : topicPartitionString({ topic: record.topic, partition: record.kafkaPartition });
+    const result = await errors.recover(error, { stage, record: `source record for ${where} at ${JSON.stringify(record.sourceOffset)}`, details: () => record.toString() }, () => this.toKafka(record));
+    if (result === SKIPPED) {
+      this.opts.metrics.errors++;
+      return null;
+    }
+    return result;
+  }
+
   private track(record: SourceRecord): void {
     if (record.sourcePartition && record.sourceOffset) {
       const partition = record.sourcePartition as SourcePartition;
@@ -112,14 +146,19 @@ export class SourceTaskRunner {
     if (this.callsCommitRecord) this.pendingRecords.push(record);
   }
 
-  /** Flush the producer (every record acknowledged), then store the offsets and tell the task. */
+  /**
+   * Flush the producer (every record acknowledged), then store the offsets and tell the task. Polling stops while
+   * this waits, so the wait always ends once the broker has acknowledged what was sent. Kafka abandons a commit
+   * after offset.flush.timeout.ms and retries it later; here that would only leave more to redeliver after a
+   * crash (the next attempt has even more to flush), so a slow flush is reported and waited for instead.
+   */
   private async commitOffsets(): Promise<void> {
     const offsets = [...this.pending.values()];
     const records = this.pendingRecords;
     const sent = this.opts.metrics.uncommitted;
     this.pending = new Map();
     this.pendingRecords = [];
-    await this.opts.producer.flush();
+    await this.flushReportingDelay(this.opts.offsetFlushTimeoutMs);
     this.opts.metrics.recordsOut += sent;
     if (offsets.length > 0) await this.opts.offsets.set(this.opts.connector, offsets);
     for (const record of records) await this.opts.task.commitRecord(record, null);
@@ -128,9 +167,24 @@ export class SourceTaskRunner {
     this.opts.metrics.lastCommitMs = Date.now();
   }
 
+  private async flushReportingDelay(timeoutMs: number): Promise<void> {
+    const started = Date.now();
+    const timer = setTimeout(() => {
+      this.opts.logger.error({ task: this.opts.taskId, timeoutMs }, 'records not acknowledged within offset.flush.timeout.ms; offsets are committed once they are');
+    }, timeoutMs);
+    try {
+      await this.opts.producer.flush();
+    } finally {
+      clearTimeout(timer);
+      const tookMs = Date.now() - started;
+      if (tookMs > timeoutMs) this.opts.logger.warn({ task: this.opts.taskId, tookMs }, 'slow offset flush completed');
+    }
+  }
+
   private async stopTask(): Promise<void> {
     try {
       await this.opts.task.stop();
+      this.opts.transforms.close();
     } catch (err) {
       this.opts.logger.warn({ err, task: this.opts.taskId }, 'source task failed to stop cleanly');
     }

@@ -5,20 +5,24 @@
  * given. It decides nothing about which connectors should run: that is the herder's job.
  */
 import type { Logger } from 'pino';
-import { SinkConnector, SinkTask, SourceTask, type Connector, type ConnectorProps, type Converter, type HeaderConverter } from '../api';
+import { SinkConnector, SinkTask, SourceTask, type Connector, type ConnectorProps, type Converter, type HeaderConverter, type SinkRecord, type SourceRecord } from '../api';
 import { KafkaAdmin } from '../../broker/client/kafka-admin';
 import type { KafkaClient } from '../../broker/client/kafka-client';
 import { GroupConsumer } from '../../broker/client/group-consumer';
 import { Producer } from '../../broker/client/producer';
+import { loadCompression } from '../../broker/client/compression';
 import type { WorkerConfig } from '../config';
 import type { PluginRegistry } from '../plugins';
 import type { OffsetStore } from '../storage/offset-store';
+import { taskProducerOptions } from './client-settings';
+import { ErrorHandler } from './error-handler';
 import type { RecordConverters } from './record-conversion';
 import { SinkOffsetsAdmin, type SinkPartitionOffset } from './sink-offsets';
 import { offsetStorageReader } from './offset-reader';
 import { SinkTaskRunner } from './sink-task-runner';
 import { SourceTaskRunner } from './source-task-runner';
 import type { TaskStatusListener } from './task-status';
+import { TransformationChain } from './transformation-chain';
 import { WorkerMetrics, type BrokerTraffic } from './worker-metrics';
 
 export interface WorkerListener extends TaskStatusListener {
@@ -52,6 +56,7 @@ const NO_LISTENER: WorkerListener = {
 interface RunningTask {
   connector: string;
   runner: SourceTaskRunner | SinkTaskRunner;
+  /** The source task's producer, or the sink task's dead letter queue producer. */
   producer: Producer | null;
 }
 
@@ -144,13 +149,21 @@ export class Worker {
       const interval = this.opts.config.offsetFlushIntervalMs;
       const taskNumber = Number(taskId.slice(connectorName.length + 1));
       const onTopic = this.opts.config.topicTrackingEnable ? (topic: string) => listener.onTopicActive(connectorName, topic) : undefined;
+      const taskLogger = logger.child({ task: taskId });
+      const producerOptions = taskProducerOptions(this.opts.config.producerConfigs, connectorConfig);
+      if (typeof producerOptions.compression === 'string' && !['none', 'gzip'].includes(producerOptions.compression)) {
+        await loadCompression(producerOptions.compression);
+      }
       let running: RunningTask;
       if (task instanceof SourceTask) {
-        const producer = new Producer(this.opts.client, { acks: -1 });
+        const producer = new Producer(this.opts.client, producerOptions);
         const runner = new SourceTaskRunner({
           taskId, connector: connectorName, task, config: taskConfig, converters, producer,
-          offsets: this.opts.offsets, offsetFlushIntervalMs: interval, listener, onTopic, logger: logger.child({ task: taskId }),
+          offsets: this.opts.offsets, offsetFlushIntervalMs: interval, offsetFlushTimeoutMs: this.opts.config.offsetFlushTimeoutMs,
+          listener, onTopic, logger: taskLogger,
           metrics: this.metrics.task(connectorName, taskNumber, 'source'),
+          transforms: TransformationChain.fromConfig<SourceRecord>(this.opts.registry, connectorConfig),
+          errors: new ErrorHandler({ config: connectorConfig, connector: connectorName, taskId, logger: taskLogger }),
         });
         running = { connector: connectorName, runner, producer };
       } else if (task instanceof SinkTask) {
@@ -167,11 +180,14 @@ export class Worker {
           },
           logger: logger.child({ task: taskId }),
         });
+        const deadLetters = await this.deadLetterProducer(connectorConfig, producerOptions);
         runner = new SinkTaskRunner({
-          taskId, task, config: taskConfig, converters, consumer, offsetFlushIntervalMs: interval, listener, onTopic, logger: logger.child({ task: taskId }),
+          taskId, task, config: taskConfig, converters, consumer, offsetFlushIntervalMs: interval, listener, onTopic, logger: taskLogger,
           metrics: this.metrics.task(connectorName, taskNumber, 'sink'),
+          transforms: TransformationChain.fromConfig<SinkRecord>(this.opts.registry, connectorConfig),
+          errors: new ErrorHandler({ config: connectorConfig, connector: connectorName, taskId, logger: taskLogger, ...(deadLetters ? { deadLetters } : {}) }),
         });
-        running = { connector: connectorName, runner, producer: null };
+        running = { connector: connectorName, runner, producer: deadLetters };
       } else {
         throw new Error(`task class ${task.constructor.name} of ${connectorName} is neither a SourceTask nor a SinkTask`);
       }
@@ -268,6 +284,14 @@ export class Worker {
     const full = lookup.status === 'found' ? lookup.desc.className : connectorClass;
     const dot = full.lastIndexOf('.');
     return dot > 0 && !taskClass.includes('.') ? `${full.slice(0, dot)}.${taskClass}` : taskClass;
+  }
+
+  /** A producer for the sink's dead letter queue topic (created if missing), or null when none is configured. */
+  private async deadLetterProducer(connectorConfig: ConnectorProps, options: ReturnType<typeof taskProducerOptions>): Promise<Producer | null> {
+    const topic = (connectorConfig['errors.deadletterqueue.topic.name'] ?? '').trim();
+    if (topic === '') return null;
+    await this.opts.client.topic(topic, { allowAutoTopicCreation: true });
+    return new Producer(this.opts.client, options);
   }
 
   /** `topics`, or the existing topics matching `topics.regex`. */

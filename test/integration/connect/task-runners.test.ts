@@ -8,9 +8,11 @@ import pino from 'pino';
 import { Schema, SinkRecord, SinkTask, SourceRecord, SourceTask, type ConnectorProps, type OffsetAndMetadata, type TopicPartitionMap } from '../../../connect-runtime/api';
 import { StringConverter } from '../../../connect-runtime/converters';
 import { FileOffsetStore } from '../../../connect-runtime/storage/file-offset-store';
+import { ErrorHandler } from '../../../connect-runtime/worker/error-handler';
 import { SinkTaskRunner } from '../../../connect-runtime/worker/sink-task-runner';
 import { SourceTaskRunner } from '../../../connect-runtime/worker/source-task-runner';
 import type { TaskStatusListener } from '../../../connect-runtime/worker/task-status';
+import { TransformationChain } from '../../../connect-runtime/worker/transformation-chain';
 import { TaskMetrics } from '../../../connect-runtime/worker/worker-metrics';
 import { AssignedConsumer } from '../../../broker/client/assigned-consumer';
 import { GroupConsumer } from '../../../broker/client/group-consumer';
@@ -44,6 +46,11 @@ function converters() {
   const header = new StringConverter();
   header.configure({});
   return { key, value, header };
+}
+
+/** No transformations and Kafka's default error handling (fail on the first error). */
+function plainStages(connector: string, taskId: string) {
+  return { transforms: TransformationChain.empty<never>(), errors: new ErrorHandler({ config: {}, connector, taskId, logger }), offsetFlushTimeoutMs: 5000 };
 }
 
 class StatusLog implements TaskStatusListener {
@@ -96,7 +103,7 @@ async function runSource(limit: number, offsets: FileOffsetStore): Promise<TaskM
   const producer = new Producer(client, { acks: -1 });
   const runner = new SourceTaskRunner({
     taskId: 'counter-0', connector: 'counter', task: new CountingSource(), config: { limit: String(limit) },
-    converters: converters(), producer, offsets, offsetFlushIntervalMs: 50, listener: status, logger, metrics,
+    converters: converters(), producer, offsets, offsetFlushIntervalMs: 50, listener: status, logger, metrics, ...plainStages('counter', 'counter-0'),
   });
   runner.start();
   const deadline = Date.now() + 10000;
@@ -164,7 +171,7 @@ test('a sink task gets every record once and commits only what it flushed', asyn
   });
   runner = new SinkTaskRunner({
     taskId: 'collector-0', task: new CollectingSink(), config: {}, converters: converters(), consumer,
-    offsetFlushIntervalMs: 100, listener: status, logger, metrics: sinkMetrics,
+    offsetFlushIntervalMs: 100, listener: status, logger, metrics: sinkMetrics, ...plainStages('collector', 'collector-0'),
   });
   runner.start();
   const deadline = Date.now() + 15000;
@@ -199,7 +206,7 @@ test('a task that throws is reported as failed with its error, and stopped', asy
   const offsets = await FileOffsetStore.open(path.join(dir, 'broken.offsets'));
   const runner = new SourceTaskRunner({
     taskId: 'broken-0', connector: 'broken', task, config: {}, converters: converters(), producer, offsets,
-    offsetFlushIntervalMs: 1000, listener: status, logger, metrics: brokenMetrics,
+    offsetFlushIntervalMs: 1000, listener: status, logger, metrics: brokenMetrics, ...plainStages('broken', 'broken-0'),
   });
   runner.start();
   const deadline = Date.now() + 5000;
