@@ -39,10 +39,15 @@ function invalid(text: string): DataError {
   return new DataError(`Cannot parse interval value ${JSON.stringify(text)}`);
 }
 
+/** Negation without JavaScript's -0, which Java ints do not have. */
+function neg(n: number): number {
+  return n === 0 ? 0 : -n;
+}
+
 function withSeconds(parts: Omit<IntervalParts, 'wholeSeconds' | 'microSeconds'>, seconds: number): IntervalParts {
   // Stored as whole seconds plus rounded microseconds, as PGInterval.setSeconds does.
   const totalMicros = Math.round(seconds * 1e6);
-  return { ...parts, wholeSeconds: Math.trunc(totalMicros / 1e6), microSeconds: totalMicros % 1e6 || 0 };
+  return { ...parts, wholeSeconds: Math.trunc(totalMicros / 1e6) || 0, microSeconds: totalMicros % 1e6 || 0 };
 }
 
 /** The first of `units` (in that order of preference) found after `position`, as PGInterval's lookAhead. */
@@ -113,9 +118,9 @@ export function parsePgInterval(text: string): IntervalParts {
       const endMinutes = token.indexOf(':', endHours + 1);
       if (endMinutes !== -1) seconds = dbl(token.slice(endMinutes + 1), text);
       if (negative) {
-        parts.hours = -parts.hours;
-        parts.minutes = -parts.minutes;
-        seconds = -seconds;
+        parts.hours = neg(parts.hours);
+        parts.minutes = neg(parts.minutes);
+        seconds = neg(seconds);
       }
       valueToken = undefined;
     } else if (token.startsWith('year')) parts.years = int(valueToken, text);
@@ -127,8 +132,8 @@ export function parsePgInterval(text: string): IntervalParts {
   });
   if (verbose && normalized.endsWith('ago')) {
     return withSeconds(
-      { years: -parts.years, months: -parts.months, days: -parts.days, hours: -parts.hours, minutes: -parts.minutes },
-      -seconds,
+      { years: neg(parts.years), months: neg(parts.months), days: neg(parts.days), hours: neg(parts.hours), minutes: neg(parts.minutes) },
+      neg(seconds),
     );
   }
   return withSeconds(parts, seconds);

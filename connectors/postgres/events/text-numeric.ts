@@ -54,11 +54,17 @@ export function parsePgMoney(text: string): BigDecimal {
     negative = !negative;
     s = s.slice(1);
   }
-  const digits = s.replace(/[^0-9.\-]/g, '');
-  if (digits.startsWith('-')) {
+  // Currency symbols may come before or after the sign (`$-1.00` or `-$1.00`, by locale).
+  const number = s.replace(/^[^0-9.,-]+/, '').replace(/[^0-9.,]+$/, '');
+  let unsigned = number;
+  if (unsigned.startsWith('-')) {
     negative = !negative;
+    unsigned = unsigned.slice(1);
   }
-  const unsigned = digits.replace(/-/g, '');
-  if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(unsigned)) throw new DataError(`Cannot parse money value ${JSON.stringify(text)}`);
-  return BigDecimal.parse(negative ? `-${unsigned}` : unsigned);
+  // Only `,` thousands separators with a `.` decimal point are understood; anything else is rejected rather than
+  // misread (a `1.234,56` locale would otherwise turn into 1.23456).
+  if (!/^(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?$/.test(unsigned) || !/\d/.test(unsigned)) {
+    throw new DataError(`Cannot parse money value ${JSON.stringify(text)}`);
+  }
+  return BigDecimal.parse(`${negative ? '-' : ''}${unsigned.replace(/,/g, '')}`);
 }
