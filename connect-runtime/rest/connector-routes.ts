@@ -10,6 +10,11 @@ function taskNumber(req: Request): number {
   return Number(raw);
 }
 
+/** The new connector's absolute URI, as JAX-RS resolves Kafka's relative one against the request's base. */
+function connectorUri(req: Request, connector: string): string {
+  return `${req.protocol}://${req.get('host') ?? 'localhost'}/connectors/${encodeURIComponent(connector)}`;
+}
+
 function flag(value: unknown): boolean {
   return String(value ?? 'false').toLowerCase() === 'true';
 }
@@ -50,7 +55,7 @@ export function connectorRoutes(herder: Herder): Router {
       throw badRequest(`Connector name configuration (${configName}) doesn't match connector name in the URL (${c})`);
     }
     const { info } = await herder.putConnectorConfig(c, { ...body.config, name: c }, { allowReplace: false, initialState: body.initialState });
-    res.status(201).location(`/connectors/${encodeURIComponent(c)}`).json(info);
+    res.status(201).location(connectorUri(req, c)).json(info);
   });
 
   r.get('/connectors/:connector', async (req, res) => {
@@ -68,7 +73,7 @@ export function connectorRoutes(herder: Herder): Router {
       throw badRequest(`Connector name configuration (${config['name']}) doesn't match connector name in the URL (${c})`);
     }
     const { created, info } = await herder.putConnectorConfig(c, { ...config, name: c }, { allowReplace: true });
-    if (created) res.status(201).location(`/connectors/${encodeURIComponent(c)}`);
+    if (created) res.status(201).location(connectorUri(req, c));
     res.json(info);
   });
 
