@@ -20,6 +20,7 @@ import { FileConfigStore } from '../../connect-runtime/storage/file-config-store
 import { FileOffsetStore } from '../../connect-runtime/storage/file-offset-store';
 import { Worker } from '../../connect-runtime/worker/worker';
 import { plugin as filePlugin } from '../../connectors/file';
+import { plugin as postgresPlugin } from '../../connectors/postgres';
 
 const USAGE = 'usage: sluice connect standalone worker.properties [connector.json|connector.properties ...]';
 
@@ -75,6 +76,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const registry = new PluginRegistry();
   registerBuiltinConverters(registry);
   registry.registerPlugin(filePlugin, 'builtin');
+  registry.registerPlugin(postgresPlugin, 'builtin');
   const discovered = await discoverPlugins(config.pluginPath, registry, logger);
   logger.info({ loaded: discovered.loaded.length, skipped: discovered.skipped.length }, 'plugins discovered');
 
