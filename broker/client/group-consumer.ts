@@ -27,7 +27,13 @@ export interface RebalanceListener {
 
 export interface GroupConsumerOptions {
   groupId: string;
+  /** The subscribed topics; with `topicPattern`, may be empty. */
   topics: readonly string[];
+  /**
+   * Pattern subscription (the Java consumer's subscribe(Pattern)): every existing topic whose whole name matches,
+   * re-evaluated every metadataMaxAgeMs; a change of the matching set rejoins the group with the new subscription.
+   */
+  topicPattern?: RegExp;
   /** Static membership (group.instance.id, JoinGroup v5+). */
   groupInstanceId?: string | null;
   /** session.timeout.ms, default 45000 (librdkafka's). */
@@ -44,7 +50,7 @@ export interface GroupConsumerOptions {
   autoCommit?: boolean;
   /** auto.commit.interval.ms, default 5000. */
   autoCommitIntervalMs?: number;
-  /** How often the leader checks the subscribed topics' partition counts (metadata.max.age.ms); default 300000. */
+  /** How often the leader checks the subscribed topics' partition counts, and a pattern is re-evaluated (metadata.max.age.ms); default 300000. */
   metadataMaxAgeMs?: number;
   maxWaitMs?: number;
   minBytes?: number;
@@ -63,20 +69,22 @@ export class GroupConsumer {
   private readonly coordinator: CoordinatorClient;
   private readonly fetcher: PartitionFetcher;
   private readonly assignors: PartitionAssignor[];
-  private readonly topics: string[];
+  private topics: string[];
   private readonly committedPositions = new Map<string, number>();
   private lastPollAt = Date.now();
   private nextAutoCommitAt = 0;
   /** Partition counts the leader assigned from, and when it last checked them. */
   private assignedFrom: Map<string, number> | null = null;
   private metadataCheckedAt = 0;
+  /** When the topic pattern was last matched against the cluster's topics; 0 forces a match before the first join. */
+  private patternCheckedAt = 0;
   private closed = false;
 
   constructor(
     readonly client: KafkaClient,
     private readonly opts: GroupConsumerOptions,
   ) {
-    if (opts.topics.length === 0) throw new Error('a group consumer needs at least one topic');
+    if (opts.topics.length === 0 && !opts.topicPattern) throw new Error('a group consumer needs at least one topic or a topic pattern');
     this.topics = [...new Set(opts.topics)];
     this.assignors = (opts.assignors ?? ['range', 'roundrobin']).map((a) => (typeof a === 'string' ? (assignorsByName([a])[0] as PartitionAssignor) : a));
     if (this.assignors.length === 0) throw new Error('a group consumer needs at least one partition assignor');
@@ -156,6 +164,7 @@ export class GroupConsumer {
     this.ensureOpen();
     const signal = opts.signal ?? this.opts.signal;
     this.lastPollAt = Date.now();
+    await this.maybeMatchPattern(signal);
     await this.maybeCheckMetadata(signal);
     if (this.membership.rejoinNeeded) await this.rejoin(signal);
     if (this.opts.autoCommit !== false && Date.now() >= this.nextAutoCommitAt) await this.autoCommit(signal);
@@ -306,6 +315,20 @@ export class GroupConsumer {
       }
     }
     return counts;
+  }
+
+  /** With a topic pattern: the subscription follows the matching topics, and a change rejoins the group. */
+  private async maybeMatchPattern(signal?: AbortSignal): Promise<void> {
+    const pattern = this.opts.topicPattern;
+    if (!pattern || (this.patternCheckedAt !== 0 && Date.now() - this.patternCheckedAt < (this.opts.metadataMaxAgeMs ?? 300000))) return;
+    this.patternCheckedAt = Date.now();
+    signal?.throwIfAborted();
+    const cluster = await this.client.metadata(null);
+    const matching = [...cluster.topics.values()].filter((t) => !t.isInternal && pattern.test(t.name)).map((t) => t.name).sort();
+    if (matching.length === this.topics.length && matching.every((t, i) => t === this.topics[i])) return;
+    this.opts.logger?.info({ group: this.opts.groupId, topics: matching }, 'topic pattern matches a new set of topics');
+    this.topics = matching;
+    this.membership.requestRejoin('the topics matching the subscription pattern changed');
   }
 
   /** The leader rebalances when a subscribed topic appeared or changed its partition count. */

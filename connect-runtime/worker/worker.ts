@@ -6,7 +6,6 @@
  */
 import type { Logger } from 'pino';
 import { SinkConnector, SinkTask, SourceTask, type Connector, type ConnectorProps, type Converter, type HeaderConverter, type SinkRecord, type SourceRecord } from '../api';
-import { KafkaAdmin } from '../../broker/client/kafka-admin';
 import type { KafkaClient } from '../../broker/client/kafka-client';
 import { GroupConsumer } from '../../broker/client/group-consumer';
 import { Producer } from '../../broker/client/producer';
@@ -61,6 +60,7 @@ interface RunningTask {
 }
 
 const TASK_CLASS_CONFIG = 'task.class';
+const SINK_PATTERN_REFRESH_MS = 30000;
 
 export class Worker {
   private readonly connectors = new Map<string, Connector>();
@@ -167,11 +167,11 @@ export class Worker {
         });
         running = { connector: connectorName, runner, producer };
       } else if (task instanceof SinkTask) {
-        const topics = await this.sinkTopics(taskConfig);
+        const subscription = await this.sinkSubscription(taskConfig);
         let runner: SinkTaskRunner | null = null;
         const consumer = new GroupConsumer(this.opts.client, {
           groupId: SinkOffsetsAdmin.groupId(connectorName),
-          topics,
+          ...subscription,
           autoCommit: false,
           autoOffsetReset: 'earliest',
           listener: {
@@ -294,17 +294,21 @@ export class Worker {
     return new Producer(this.opts.client, options);
   }
 
-  /** `topics`, or the existing topics matching `topics.regex`. */
-  private async sinkTopics(taskConfig: ConnectorProps): Promise<string[]> {
+  /**
+   * `topics`, or a subscription to every topic matching `topics.regex`, re-evaluated every
+   * `consumer.metadata.max.age.ms` (30 s by default here, where Kafka's consumer waits 5 min: CDC topics appear as
+   * tables change, and a sink should not take minutes to notice them).
+   */
+  private async sinkSubscription(taskConfig: ConnectorProps): Promise<{ topics: string[]; topicPattern?: RegExp; metadataMaxAgeMs?: number }> {
     const listed = (taskConfig['topics'] ?? '').split(',').map((t) => t.trim()).filter(Boolean);
     if (listed.length > 0) {
       // As the Java consumer does by default (allow.auto.create.topics): a sink may start before its source.
       for (const topic of listed) await this.opts.client.topic(topic, { allowAutoTopicCreation: true }).catch(() => undefined);
-      return listed;
+      return { topics: listed };
     }
     const regex = taskConfig['topics.regex'];
     if (!regex) throw new Error('Must configure one of topics or topics.regex');
-    const pattern = new RegExp(`^(?:${regex})$`);
-    return (await new KafkaAdmin(this.opts.client).listTopics()).filter((t) => pattern.test(t));
+    const maxAge = Number(this.opts.config.consumerConfigs['metadata.max.age.ms'] ?? SINK_PATTERN_REFRESH_MS);
+    return { topics: [], topicPattern: new RegExp(`^(?:${regex})$`), metadataMaxAgeMs: Number.isFinite(maxAge) && maxAge > 0 ? maxAge : SINK_PATTERN_REFRESH_MS };
   }
 }
