@@ -3,7 +3,7 @@
  * must be JSON (415 otherwise), well formed (400) and within `maxBodyBytes` (413).
  */
 import http from 'node:http';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Herder } from '../herder/herder';
 import { connectorRoutes } from './connector-routes';
@@ -34,12 +34,27 @@ export function createRestApp(opts: RestServerOptions): Express {
     next();
   });
   app.use(express.json({ limit: opts.maxBodyBytes ?? 1024 * 1024, strict: false }));
-  app.use(workerRoutes(opts.herder));
-  app.use(connectorRoutes(opts.herder));
-  app.use(pluginRoutes(opts.herder));
-  app.use((req, res) => sendError(res, 404, `HTTP ${req.method} ${req.path} is not an endpoint of this API`));
+  const routers = [workerRoutes(opts.herder), connectorRoutes(opts.herder), pluginRoutes(opts.herder)];
+  for (const router of routers) app.use(router);
+  app.use((req, res) => {
+    // As Jersey answers: a known path with another method is 405, an unknown path 404.
+    if (routers.some((router) => servesPath(router, req.path))) sendError(res, 405, 'HTTP 405 Method Not Allowed');
+    else sendError(res, 404, `HTTP ${req.method} ${req.path} is not an endpoint of this API`);
+  });
   app.use(errorHandler((err) => opts.logger.error({ err }, 'REST request failed')));
   return app;
+}
+
+/** Router internals (the `router` package behind express 5): each layer can match a path and has its route. */
+interface RouteLayer {
+  match(path: string): boolean;
+  route?: unknown;
+}
+
+/** Whether some route of `router` matches `path`, whatever its method. */
+function servesPath(router: Router, path: string): boolean {
+  const stack = (router as unknown as { stack?: RouteLayer[] }).stack ?? [];
+  return stack.some((layer) => layer.route !== undefined && layer.match(path));
 }
 
 export class RestServer {
