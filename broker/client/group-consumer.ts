@@ -79,6 +79,8 @@ export class GroupConsumer {
   /** When the topic pattern was last matched against the cluster's topics; 0 forces a match before the first join. */
   private patternCheckedAt = 0;
   private closed = false;
+  /** close() is running: polls are refused, commits from the revocation listener are still allowed. */
+  private closing = false;
 
   constructor(
     readonly client: KafkaClient,
@@ -182,7 +184,7 @@ export class GroupConsumer {
    * (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS) throws and makes the next poll rejoin.
    */
   async commitSync(offsets?: readonly OffsetToCommit[], opts: { signal?: AbortSignal } = {}): Promise<void> {
-    this.ensureOpen();
+    this.ensureOpen({ duringClose: true });
     await this.commit(offsets ?? this.consumedOffsets(), opts.signal ?? this.opts.signal);
   }
 
@@ -193,24 +195,27 @@ export class GroupConsumer {
 
   /** Commits (with auto-commit), revokes, and leaves the group (a static member keeps its seat). */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.closed || this.closing) return;
+    this.closing = true;
     this.membership.stopHeartbeats();
     try {
       const joined = this.membership.generationId >= 0;
       if (joined && this.opts.autoCommit !== false) {
         await this.commit(this.consumedOffsets().filter((o) => this.committedPositions.get(key(o)) !== o.offset)).catch((err: Error) => this.warn('commit on close failed', err));
       }
+      // As the Java consumer allows: the listener may still commit (commitSync) while its partitions are revoked.
       if (joined) await this.opts.listener?.onPartitionsRevoked?.(this.assignment());
+      this.closed = true;
       await this.membership.leave().catch((err: Error) => this.warn('leaving the group failed', err));
     } finally {
+      this.closed = true;
       this.fetcher.clear();
       this.coordinator.close();
     }
   }
 
-  private ensureOpen(): void {
-    if (this.closed) throw new Error(`the consumer of group '${this.opts.groupId}' is closed`);
+  private ensureOpen(opts: { duringClose?: boolean } = {}): void {
+    if (this.closed || (this.closing && !opts.duringClose)) throw new Error(`the consumer of group '${this.opts.groupId}' is closed`);
     const fatal = this.membership.failure;
     if (fatal) throw fatal;
   }
