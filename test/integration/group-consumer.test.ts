@@ -171,6 +171,25 @@ test('commitSync, committed() and latest reset without auto-commit; roundrobin w
   expect((await admin.fetchOffsets('g-manual')).map((o) => o.offset)).toEqual([4, 2]);
 });
 
+test('the revocation listener may commit while the consumer closes, and nothing may poll during it', async () => {
+  await admin.createTopics([{ name: 'revoked', numPartitions: 1 }]);
+  await produce('revoked', 1, 5);
+  let pollDuringClose: unknown = null;
+  const consumer: GroupConsumer = new GroupConsumer(client, {
+    groupId: 'g-revoked', topics: ['revoked'], ...FAST, autoCommit: false,
+    listener: {
+      onPartitionsRevoked: async (parts) => {
+        pollDuringClose = await consumer.poll().then(() => 'polled', (err: Error) => err.message);
+        await consumer.commitSync(parts.map((p) => ({ topic: p.topic, partition: p.partition, offset: 5 })));
+      },
+    },
+  });
+  await consumer.join();
+  await consumer.close();
+  expect(pollDuringClose).toBe("the consumer of group 'g-revoked' is closed");
+  expect((await admin.fetchOffsets('g-revoked')).map((o) => o.offset)).toEqual([5]);
+});
+
 test('a static member that restarts keeps its seat and its assignment without waiting for the session timeout', async () => {
   await admin.createTopics([{ name: 'static', numPartitions: 2 }]);
   const first = new GroupConsumer(client, { groupId: 'g-static', topics: ['static'], ...FAST, groupInstanceId: 'instance-1' });
