@@ -14,7 +14,7 @@ import { loadCompression } from '../../broker/client/compression';
 import { SLUICE_VERSION } from '../../connect-runtime/api/version';
 import { ConfigTransformer, WorkerConfig, createConfigProviders, readPropertiesFile } from '../../connect-runtime/config';
 import { StandaloneHerder } from '../../connect-runtime/herder/standalone-herder';
-import { PluginRegistry, discoverPlugins, registerBuiltinConverters } from '../../connect-runtime/plugins';
+import { PluginRegistry, discoverPlugins, registerBuiltinConverters, registerBuiltinTransforms } from '../../connect-runtime/plugins';
 import { RestServer } from '../../connect-runtime/rest/rest-server';
 import { FileConfigStore } from '../../connect-runtime/storage/file-config-store';
 import { FileOffsetStore } from '../../connect-runtime/storage/file-offset-store';
@@ -75,6 +75,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   }
   const registry = new PluginRegistry();
   registerBuiltinConverters(registry);
+  registerBuiltinTransforms(registry);
   registry.registerPlugin(filePlugin, 'builtin');
   registry.registerPlugin(postgresPlugin, 'builtin');
   const discovered = await discoverPlugins(config.pluginPath, registry, logger);

@@ -95,7 +95,12 @@ export class SourceRecord extends ConnectRecord<SourceRecord> {
   }
 
   newRecord(changes: Partial<ConnectRecordInit>): SourceRecord {
-    return new SourceRecord({ ...this.mergedInit(changes), sourcePartition: this.sourcePartition, sourceOffset: this.sourceOffset });
+    // Fields are set on the merged object rather than spread into a new one: transformations call this per
+    // record, and an object spread costs several microseconds on Node 20.
+    const init = this.mergedInit(changes) as SourceRecordInit;
+    init.sourcePartition = this.sourcePartition;
+    init.sourceOffset = this.sourceOffset;
+    return new SourceRecord(init);
   }
 }
 
@@ -127,15 +132,14 @@ export class SinkRecord extends ConnectRecord<SinkRecord> {
   }
 
   newRecord(changes: Partial<ConnectRecordInit>): SinkRecord {
-    const base = this.mergedInit(changes);
-    return new SinkRecord({
-      ...base,
-      kafkaPartition: base.kafkaPartition ?? this.originalKafkaPartition,
-      kafkaOffset: this.kafkaOffset,
-      timestampType: this.timestampType,
-      originalTopic: this.originalTopic,
-      originalKafkaPartition: this.originalKafkaPartition,
-      originalKafkaOffset: this.originalKafkaOffset,
-    });
+    // No object spread on this per-record path (see SourceRecord.newRecord).
+    const init = this.mergedInit(changes) as SinkRecordInit;
+    init.kafkaPartition ??= this.originalKafkaPartition;
+    init.kafkaOffset = this.kafkaOffset;
+    init.timestampType = this.timestampType;
+    init.originalTopic = this.originalTopic;
+    init.originalKafkaPartition = this.originalKafkaPartition;
+    init.originalKafkaOffset = this.originalKafkaOffset;
+    return new SinkRecord(init);
   }
 }

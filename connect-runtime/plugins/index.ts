@@ -27,3 +27,4 @@ export {
   type SkippedPluginReport,
 } from './plugin-discovery';
 export { transformStages, enrichWithTransforms, type TransformStageSpec, type PredicateSpec } from './transform-stages';
+export { registerBuiltinTransforms, builtinTransformsDescriptor, BUILTIN_TRANSFORMS_PLUGIN } from './builtin-transforms';
