@@ -13,10 +13,17 @@ export interface RecordConverters {
   header: HeaderConverter;
 }
 
+/** Shared by every record without headers, the common case, so that none allocates an empty list. */
+const NO_HEADERS: readonly [string, Buffer | null][] = Object.freeze([]);
+
 export function toOutgoing(record: SourceRecord, converters: RecordConverters): OutgoingRecord {
   const { topic } = record;
-  const headers: [string, Buffer | null][] = [];
-  for (const h of record.headers) headers.push([h.key, converters.header.fromConnectHeader(topic, h.key, h.schema, h.value)]);
+  let headers = NO_HEADERS;
+  if (!record.headers.isEmpty()) {
+    const converted: [string, Buffer | null][] = [];
+    for (const h of record.headers) converted.push([h.key, converters.header.fromConnectHeader(topic, h.key, h.schema, h.value)]);
+    headers = converted;
+  }
   const out: OutgoingRecord = {
     topic,
     key: converters.key.fromConnectData(topic, record.headers, record.keySchema, record.key),
