@@ -6,8 +6,9 @@
  * Then the log cleaner's throughput on a compacted topic (reported; no peer). Prints a summary and
  * overwrites docs/benchmarks.md. Settings: see bench/lib/config.js (BENCH_SCALE ...).
  * Then Connect end to end (file → broker → file through a standalone worker) against the kcat pair.
+ * Then Postgres CDC (decode only, decode + envelope, end to end) against pg_recvlogical on the same workloads.
  * BENCH_ONLY=compaction runs only the compaction scenario and updates its row in docs/benchmarks.md;
- * BENCH_ONLY=connect does the same for the Connect rows.
+ * BENCH_ONLY=connect does the same for the Connect rows, BENCH_ONLY=cdc for the CDC rows.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -21,9 +22,10 @@ const scen = require('./lib/scenarios');
 const footprint = require('./lib/footprint');
 const compaction = require('./lib/compaction');
 const connect = require('./lib/connect');
+const postgres = require('./lib/postgres');
 const { ensureBuilt, startBroker, ROOT } = require('./lib/broker');
-const { printSummary, writeMarkdown, upsertCompaction, upsertConnect } = require('./lib/report');
-const { compactionRow, connectRows } = require('./lib/summary');
+const { printSummary, writeMarkdown, upsertCompaction, upsertConnect, upsertCdc } = require('./lib/report');
+const { compactionRow, connectRows, cdcRows } = require('./lib/summary');
 
 const log = (msg) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
@@ -168,11 +170,42 @@ async function connectOnly() {
   }
 }
 
+/**
+ * BENCH_ONLY=cdc: just the Postgres CDC scenario; its rows go into the existing docs/benchmarks.md when anything
+ * was measured (without PostgreSQL the rows are printed with the reason and the page is left alone).
+ */
+async function cdcOnly() {
+  const cfg = config.load();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-'));
+  proc.trackTempDir(tmp);
+  try {
+    log(await ensureBuilt(log));
+    const machine = await facts.machine(tmp);
+    const res = { cfg, machine, notes: [] };
+    await waitForQuiet(res, cfg);
+    res.cdc = { ...postgres.settings(cfg), ...(await safe('cdc', () => postgres.run({ tmp, cfg, log }))) };
+    if (machine.busyBefore > 0.15) {
+      res.cdc.notes = [`The box was not quiet: ${Math.round(machine.busyBefore * 100)}% of its CPU was busy with other work just before these runs (waited ${cfg.quietWaitSec} s); each run's "box busy" above shows what overlapped it.`, ...(res.cdc.notes || [])];
+    }
+    const table = cdcRows(res.cdc);
+    process.stdout.write(`\n${table.map((r) => `${r.scenario}: ${r.ours} | peer ${r.peer} | ${r.ratio} (${r.target}: ${r.met})`).join('\n')}\n`);
+    if (table.some((r) => r.ratioValue)) {
+      upsertCdc(res, path.join(ROOT, 'docs', 'benchmarks.md'));
+      log('updated the CDC rows of docs/benchmarks.md');
+    } else {
+      process.exitCode = 1;
+    }
+  } finally {
+    proc.removeTempDir(tmp);
+  }
+}
+
 async function main() {
   if (process.env.BENCH_ONLY) {
     if (process.env.BENCH_ONLY === 'compaction') return compactionOnly();
     if (process.env.BENCH_ONLY === 'connect') return connectOnly();
-    throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only "compaction" or "connect" can run alone`);
+    if (process.env.BENCH_ONLY === 'cdc') return cdcOnly();
+    throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only "compaction", "connect" or "cdc" can run alone`);
   }
   const cfg = config.load();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-'));
@@ -251,6 +284,13 @@ async function main() {
       log(`compaction: ${describeCompaction(res.compaction)}`);
       log('connect: file -> broker -> file against the kcat pair');
       res.connect = await safe('connect', () => connect.run({ tmp, cfg, log }));
+    }
+    // Needs no kcat and no broker of the bench's: PostgreSQL and dist/ are enough (else its rows say why not).
+    if (brokerOk) {
+      log('cdc: Postgres CDC against pg_recvlogical');
+      res.cdc = { ...postgres.settings(cfg), ...(await safe('cdc', () => postgres.run({ tmp, cfg, log }))) };
+    } else {
+      res.cdc = { ...postgres.settings(cfg), ok: false, error: res.oursSkipped };
     }
   } catch (err) {
     res.fatal = err.message.split('\n').slice(0, 8).join(' / ');

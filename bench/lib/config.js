@@ -9,6 +9,14 @@ function num(name, dflt) {
   return n;
 }
 
+/** One of `allowed`, the first being the default. */
+function choice(name, allowed) {
+  const v = process.env[name];
+  if (v === undefined || v === '') return allowed[0];
+  if (!allowed.includes(v)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${v}"`);
+  return v;
+}
+
 function load() {
   const scale = num('BENCH_SCALE', 1);
   const sizes = [
@@ -28,6 +36,20 @@ function load() {
     quietWaitSec: num('BENCH_QUIET_WAIT_S', 30),
     /** Idle time before an RSS reading. */
     settleMs: num('BENCH_SETTLE_MS', 2000),
+    cdc: {
+      /** Rows of the bulk workload's one transaction. */
+      bulkRows: Math.max(10000, Math.round(200000 * scale)),
+      /** Single-row transactions of the other workload. */
+      singleTxns: Math.max(2000, Math.round(20000 * scale)),
+      /** Pause between the workload and the first subject, so the WAL writer and checkpointer have settled. */
+      settleMs: num('BENCH_CDC_SETTLE_MS', 1000),
+      /**
+       * End to end: "stream" posts the connector before the workload (it makes its slot and streams while the
+       * workload runs; timed from the commit, or from the first single-row transaction); "backlog" gives it a slot
+       * made before the workload and posts it afterwards, like the other subjects read theirs (timed from the POST).
+       */
+      e2eMode: choice('BENCH_CDC_E2E', ['stream', 'backlog']),
+    },
   };
 }
 

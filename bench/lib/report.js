@@ -7,7 +7,8 @@ const kcat = require('./kcat');
 const redis = require('./redis');
 const compaction = require('./compaction');
 const connect = require('./connect');
-const { rows, compactionRow, connectRows, connectLimit, limits, outsideLoad, fmt, fmtInt } = require('./summary');
+const postgres = require('./postgres');
+const { rows, compactionRow, connectRows, connectLimit, cdcRows, cdcLimit, perMillionRows, limits, outsideLoad, fmt, fmtInt } = require('./summary');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -98,6 +99,7 @@ function settings(res) {
     `- Budget: runs stop adding repetitions beyond the first when they would pass BENCH_BUDGET_S=${c.budgetSec} s; every child is killed after BENCH_RUN_TIMEOUT_S=${c.runTimeoutSec} s.`,
     ...(res.compaction ? [compaction.describeSettings(c)] : []),
     ...(res.connect ? [connect.describeSettings(c)] : []),
+    ...(res.cdc ? [postgres.describeSettings(c, res.cdc)] : []),
   ].join('\n');
 }
 
@@ -133,6 +135,46 @@ function connectDetails(c, alone) {
     `Connect end-to-end runs${where}, ${fmtInt(c.n)} lines of ${c.size} B, ${c.repsDone} repetitions. ` +
     `Ours, StringConverter: ${list(R.string)}. Ours, JsonConverter: ${list(R.json)}. ` +
     `kcat pair, sequential: ${list(R.kcatSeq)}. kcat pair, pipelined: ${list(R.kcatPipe)}.` +
+    (c.notes && c.notes.length ? ` ${c.notes.join(' ')}` : '')
+  );
+}
+
+/** One paragraph with every CDC run per workload, for the page; `alone` names the separate run's box. */
+function cdcDetails(c, alone) {
+  if (!c || !c.workloads) return null;
+  const where = alone ? ` (measured on their own with BENCH_ONLY=cdc on ${alone.date}, ${alone.cpuModel}, nproc = ${alone.nproc})` : '';
+  const pct = (x) => (x === null || x === undefined ? 'n/a' : `${fmt(x * 100, 0)}%`);
+  const runText = (r) => {
+    if (!r.ok) return `FAILED (${r.error})`;
+    const parts = [`${fmt(r.wallS, 2)} s = ${fmtInt(r.rate)} rows/s`];
+    if (r.spawnS !== undefined) parts.push(`spawn to exit ${fmt(r.spawnS, 2)} s, streaming after ${fmt(r.startS, 2)} s`);
+    if (r.firstS !== undefined && r.firstS !== null) parts.push(`first row ${fmt(r.firstS, 2)} s`);
+    if (r.steadyRate !== undefined && r.steadyRate !== null) parts.push(`then ${fmtInt(r.steadyRate)} rows/s`);
+    if (r.lagS !== undefined) parts.push(`${fmt(r.lagS, 2)} s after the workload returned`);
+    const main = r.clientMainCores !== null && r.clientMainCores !== undefined ? `, main thread ${fmt(r.clientMainCores, 2)}` : '';
+    parts.push(`client ${fmt(r.clientCpuS, 2)} CPU-s = ${fmt(r.clientCores, 2)} cores${main}`);
+    parts.push(`Postgres ${fmt(r.pgCpuS, 2)} CPU-s`);
+    if (r.peakRssMB !== undefined && r.peakRssMB !== null) parts.push(`peak RSS ${fmt(r.peakRssMB, 0)} MB`);
+    if (r.outBytes !== undefined) parts.push(`${fmt(r.outBytes / r.records, 0)} serialized bytes per record`);
+    parts.push(`box ${pct(r.boxBusy)} busy`);
+    return `${parts[0]} (${parts.slice(1).join('; ')})`;
+  };
+  const list = (runs) => (runs || []).map(runText).join('; ') || 'none';
+  const names = { peer: 'pg_recvlogical', decode: 'decode only', envelope: 'decode + envelope', e2e: 'end to end' };
+  const parts = [];
+  for (const kind of postgres.WORKLOADS) {
+    const W = c.workloads[kind];
+    const wl = (W.workload || []).map((w) => `${fmt(w.ms / 1000, 2)} s, ${fmt(w.walBytes / 1e6)} MB of WAL`).join('; ') || 'not run';
+    const subjects = postgres.SUBJECTS.map((x) => `${names[x]}: ${list(W.runs[x])}`).join('. ');
+    parts.push(`${kind === 'bulk' ? `Bulk (1 transaction of ${fmtInt(c.bulkRows)} rows)` : `Single-row (${fmtInt(c.singleTxns)} transactions)`}: workload ${wl}. ${subjects}.`);
+  }
+  const cpu = postgres.WORKLOADS.map((kind) => {
+    const R = c.workloads[kind].runs;
+    return `${kind}: ${postgres.SUBJECTS.map((x) => `${names[x]} ${fmt(perMillionRows(R[x], 'clientCpuS'))} + Postgres ${fmt(perMillionRows(R[x], 'pgCpuS'))}`).join(', ')}`;
+  });
+  return (
+    `Postgres CDC runs${where}, ${c.repsDone} repetitions${c.versions && c.versions.server ? `, PostgreSQL ${c.versions.server}` : ''}${c.error ? ` (stopped: ${c.error})` : ''}. ${parts.join(' ')} ` +
+    `CPU µs per row (client + Postgres), over all runs: ${cpu.join('; ')}.` +
     (c.notes && c.notes.length ? ` ${c.notes.join(' ')}` : '')
   );
 }
@@ -226,6 +268,22 @@ function upsertConnect(res, file) {
   });
 }
 
+/** BENCH_ONLY=cdc: its rows, settings line, details and "what limits it" paragraphs. */
+function upsertCdc(res, file) {
+  const table = cdcRows(res.cdc);
+  const nproc = res.machine ? res.machine.nproc : '?';
+  const missed = table.filter((r) => r.met === 'no' || String(r.met).startsWith('no ('));
+  upsertParts(file, {
+    rows: table,
+    settingsPrefix: '- Postgres CDC:',
+    settingsLine: postgres.describeSettings(res.cfg, res.cdc),
+    detailsPrefix: 'Postgres CDC runs',
+    details: cdcDetails(res.cdc, res.machine),
+    limitPrefix: '**CDC ',
+    limitParas: missed.map((row) => cdcLimit(res.cdc, row, nproc)),
+  });
+}
+
 /** No paths of this machine in the committed report: the repo, temp and home directories become placeholders. */
 function scrub(text) {
   const subs = [
@@ -295,7 +353,9 @@ function writeMarkdown(res, file) {
   if (details) lines.push(details, '');
   const connectText = connectDetails(res.connect);
   if (connectText) lines.push(connectText, '');
+  const cdcText = cdcDetails(res.cdc);
+  if (cdcText) lines.push(cdcText, '');
   fs.writeFileSync(file, scrub(lines.join('\n')));
 }
 
-module.exports = { printSummary, writeMarkdown, upsertCompaction, upsertConnect };
+module.exports = { printSummary, writeMarkdown, upsertCompaction, upsertConnect, upsertCdc };

@@ -127,6 +127,7 @@ function rows(res) {
   });
   if (res.compaction) out.push(compactionRow(res.compaction));
   if (res.connect) out.push(...connectRows(res.connect));
+  if (res.cdc) out.push(...cdcRows(res.cdc));
   return out;
 }
 
@@ -205,6 +206,82 @@ function connectLimit(c, row, nproc) {
     `Reading: ${saturated
       ? 'the worker\'s one JavaScript thread runs the source task, the producer, the embedded broker, the consumer and the sink task one after another and was close to a full core, so the pipeline is bound by per-line JS work on that thread; in the kcat pair the broker and each (native) kcat are separate processes, so their work runs on both vCPUs.'
       : 'the worker\'s main thread was not saturated, so the run also waited on something other than CPU (start-up, fetch waits, or I/O).'}`
+  );
+}
+
+const CDC_SUBJECTS = { decode: 'decode only', envelope: 'decode + Debezium envelope (JsonConverter)', e2e: 'end to end (Postgres → broker, JsonConverter envelope)' };
+/** Anchors §7: C1 decode-only ≥ 0.8× pg_recvlogical, C2 end to end ≥ 0.5×; decode + envelope has no goal of its own. */
+const CDC_TARGETS = { decode: 0.8, envelope: null, e2e: 0.5 };
+const CDC_WORKLOADS = { bulk: 'bulk transaction', single: 'single-row transactions' };
+
+/** CPU seconds per million rows (= µs per row) of a CPU field, over all good runs that have it. */
+function perMillionRows(runs, field) {
+  const good = okRuns(runs).filter((r) => typeof r[field] === 'number');
+  const rowsSum = good.reduce((a, r) => a + r.rows, 0);
+  return rowsSum ? (good.reduce((a, r) => a + r[field], 0) / rowsSum) * 1e6 : null;
+}
+
+function cdcCpuText(runs, clientName) {
+  return `CPU µs/row: ${clientName} ${fmt(perMillionRows(runs, 'clientCpuS'))}, Postgres ${fmt(perMillionRows(runs, 'pgCpuS'))}`;
+}
+
+/** The CDC rows: per workload, decode-only, decode + envelope and end to end, each against pg_recvlogical. */
+function cdcRows(c) {
+  const out = [];
+  const stream = c.e2eMode !== 'backlog';
+  for (const kind of Object.keys(CDC_WORKLOADS)) {
+    const R = (c.workloads && c.workloads[kind] && c.workloads[kind].runs) || {};
+    const unit = kind === 'bulk' ? 'rows/s' : 'txn/s';
+    const size = kind === 'bulk' ? `1 txn × ${fmtInt(c.bulkRows)} rows` : `${fmtInt(c.singleTxns)} txns × 1 row`;
+    const peer = med(R.peer, 'rate');
+    const peerText = peer ? `${fmtInt(peer)} ${unit} pg_recvlogical (${cdcCpuText(R.peer, 'pg_recvlogical')})` : `not measured: ${whyMissing(R.peer, c.error || 'not run')}`;
+    for (const x of Object.keys(CDC_SUBJECTS)) {
+      const runs = R[x];
+      const ours = med(runs, 'rate');
+      const ratio = ours && peer ? ours / peer : null;
+      const target = CDC_TARGETS[x];
+      let extra = '';
+      if (ours && x === 'e2e') {
+        const lag = med(runs, 'lagS');
+        extra = stream
+          ? `; first record ${fmt(med(runs, 'firstS'), 2)} s after the ${kind === 'bulk' ? 'commit' : 'first transaction began'}, then ${fmtInt(med(runs, 'steadyRate'))} ${unit}; all in ${fmt(lag, 2)} s after the workload returned${kind === 'single' ? `, which itself ran at ${fmtInt(med(runs, 'workloadRate'))} txn/s` : ''}`
+          : `; first record ${fmt(med(runs, 'firstS'), 2)} s after the POST, then ${fmtInt(med(runs, 'steadyRate'))} ${unit}`;
+      }
+      const how = x === 'e2e' ? (stream ? ', connector streaming during the workload' : ', connector posted after the workload') : '';
+      out.push({
+        key: `cdc-${kind}-${x}`,
+        scenario: `CDC ${CDC_SUBJECTS[x]}, ${CDC_WORKLOADS[kind]}, ${unit} (median of ${okRuns(runs).length}/${okRuns(R.peer).length}, ${size}${how})`,
+        ours: ours ? `${fmtInt(ours)} ${unit} (${cdcCpuText(runs, x === 'e2e' ? 'worker' : 'our process')}${extra})` : `not measured: ${whyMissing(runs, c.error || 'not run')}`,
+        peer: peerText,
+        ratio: fmtRatio(ratio),
+        target: target ? `≥ ${target}× pg_recvlogical` : 'reported',
+        met: target ? (ours && peer ? judge(ratio, target, true) : 'not measured') : '–',
+        ratioValue: ratio,
+      });
+    }
+  }
+  return out;
+}
+
+/** The "what limits it" paragraph of a missed CDC row. */
+function cdcLimit(c, row, nproc) {
+  const [, kind, x] = row.key.split('-');
+  const R = c.workloads[kind].runs;
+  const ours = { client: med(R[x], 'clientCores'), main: med(R[x], 'clientMainCores'), pg: med(R[x], 'pgCores'), box: med(R[x], 'boxBusy'), other: med(R[x], 'otherCores') };
+  const peer = { client: med(R.peer, 'clientCores'), pg: med(R.peer, 'pgCores') };
+  const who = x === 'e2e' ? 'the worker process' : 'our process';
+  const saturated = ours.main !== null && ours.main >= 0.85;
+  const boxFull = ours.box !== null && ours.box >= 0.9;
+  let reading;
+  if (saturated) reading = `${who}'s JavaScript main thread was close to a full core, so it is bound by per-row JS work on that thread (${x === 'decode' ? 'frame and tuple decoding, one message object per change' : 'decoding, record building and JSON serialization'}), while the walsender had spare time waiting for it`;
+  else if (boxFull) reading = `the ${nproc} vCPUs were saturated, so ${who}, the walsender${x === 'e2e' ? ', the embedded broker' : ''} and ${ours.other !== null && ours.other >= 0.3 ? `${fmt(ours.other, 2)} cores of other work on the box` : 'the rest of the box'} competed for CPU`;
+  else reading = `neither ${who}'s main thread nor the box was saturated, so the run also waited on something other than CPU (the walsender, round trips, ${x === 'e2e' ? 'the connector\'s poll interval and batching, ' : ''}or I/O)`;
+  return (
+    `**${row.scenario.replace(/ \(median.*/, '')}: ${row.ratio} (target ${row.target}).** ` +
+    `Median over the runs, in cores used during the timed window: ${who} ${fmt(ours.client, 2)}${ours.main !== null ? ` (its main thread ${fmt(ours.main, 2)})` : ''}, Postgres ${fmt(ours.pg, 2)}, ` +
+    `whole box ${ours.box === null ? 'n/a' : `${fmt(ours.box * 100, 0)}%`} busy of ${nproc} vCPUs${ours.other !== null && ours.other >= 0.3 ? ` (${fmt(ours.other, 2)} cores of it other work, so these figures are depressed)` : ''}; ` +
+    `pg_recvlogical used ${fmt(peer.client, 2)} cores and Postgres ${fmt(peer.pg, 2)} in its runs. ${cdcCpuText(R[x], who)}; in the peer's runs, ${cdcCpuText(R.peer, 'pg_recvlogical')}. ` +
+    `Reading: ${reading}.`
   );
 }
 
@@ -292,6 +369,8 @@ function limits(res, table) {
       );
     } else if (row.key.startsWith('connect-') && !row.key.startsWith('connect-cpu-')) {
       out.push(connectLimit(res.connect, row, nproc));
+    } else if (row.key.startsWith('cdc-')) {
+      out.push(cdcLimit(res.cdc, row, nproc));
     } else if (row.key === 'cold-start') {
       const bare = res.footprint.bareNode;
       out.push(
@@ -317,4 +396,4 @@ function outsideLoad(res) {
   return notes;
 }
 
-module.exports = { median, rows, compactionRow, connectRows, connectLimit, limits, outsideLoad, shares, fmt, fmtInt, okRuns };
+module.exports = { median, rows, compactionRow, connectRows, connectLimit, cdcRows, cdcLimit, perMillionRows, limits, outsideLoad, shares, fmt, fmtInt, okRuns };
