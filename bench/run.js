@@ -6,9 +6,10 @@
  * Then the log cleaner's throughput on a compacted topic (reported; no peer). Prints a summary and
  * overwrites docs/benchmarks.md. Settings: see bench/lib/config.js (BENCH_SCALE ...).
  * Then Connect end to end (file → broker → file through a standalone worker) against the kcat pair.
- * Then Postgres CDC (decode only, decode + envelope, end to end) against pg_recvlogical on the same workloads.
+ * Then Postgres CDC (decode only, decode + envelope, end to end) against pg_recvlogical on the same workloads, and on
+ * the same server the CDC snapshot and the Postgres sink against psql's \copy (to /dev/null; from a file).
  * BENCH_ONLY=compaction runs only the compaction scenario and updates its row in docs/benchmarks.md;
- * BENCH_ONLY=connect does the same for the Connect rows, BENCH_ONLY=cdc for the CDC rows.
+ * BENCH_ONLY=connect does the same for the Connect rows, BENCH_ONLY=cdc for the CDC rows (snapshot and sink included).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -287,7 +288,7 @@ async function main() {
     }
     // Needs no kcat and no broker of the bench's: PostgreSQL and dist/ are enough (else its rows say why not).
     if (brokerOk) {
-      log('cdc: Postgres CDC against pg_recvlogical');
+      log('cdc: Postgres CDC against pg_recvlogical, then snapshot and sink against psql \\copy');
       res.cdc = { ...postgres.settings(cfg), ...(await safe('cdc', () => postgres.run({ tmp, cfg, log }))) };
     } else {
       res.cdc = { ...postgres.settings(cfg), ok: false, error: res.oursSkipped };

@@ -49,6 +49,11 @@ function load() {
        * made before the workload and posts it afterwards, like the other subjects read theirs (timed from the POST).
        */
       e2eMode: choice('BENCH_CDC_E2E', ['stream', 'backlog']),
+      /**
+       * The sink's input: "snapshot" uses the records the snapshot scenario's connector just wrote (records the bench
+       * builds itself only when that did not run); "feed" always uses the bench's own (pg-sink-feed.js).
+       */
+      sinkInput: choice('BENCH_PG_SINK_INPUT', ['snapshot', 'feed']),
     },
   };
 }

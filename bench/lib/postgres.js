@@ -12,8 +12,9 @@
  *               holds N records; by default it streams during the workload (timed from the commit), with
  *               BENCH_CDC_E2E=backlog it is posted afterwards like the others read their slots (timed from the POST)
  *
- * The first three read the backlog one after another once the workload is done.
-
+ * The first three read the backlog one after another once the workload is done. After the repetitions, the same
+ * server runs the snapshot and sink scenarios against psql's \copy (pg-load.js); their results are `load`.
+ *
  * Without PostgreSQL the scenario reports why and the rest of the bench goes on; a connector that is missing or
  * fails leaves only its rows "not measured".
  */
@@ -21,7 +22,9 @@ const path = require('node:path');
 const proc = require('./proc');
 const workload = require('./cdc-workload');
 const e2e = require('./cdc-e2e');
+const load = require('./pg-load');
 const { startPostgres, cpuBetween, SETTINGS } = require('./pg-server');
+const { figures, boxShare } = require('./pg-figures');
 
 const SUBJECTS = ['peer', 'decode', 'envelope', 'e2e'];
 const WORKLOADS = ['bulk', 'single'];
@@ -35,31 +38,6 @@ function recvlogicalArgs({ port, slot, endLsn, database = workload.DB, publicati
   return ['-d', database, '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '--slot', slot, '--start', `--endpos=${endLsn}`, '--no-loop',
     '-o', 'proto_version=1', '-o', `publication_names=${publication}`, '-f', '/dev/null'];
 }
-
-/** Shared shape of a measured run; `pgCpuS` is the whole server (mostly the walsender decoding). */
-function figures({ rows, txns, wallS, clientCpuS, clientMainCpuS, pgCpuS, boxBusy, ncpu, ...extra }) {
-  const clientCores = clientCpuS !== null ? clientCpuS / wallS : null;
-  const pgCores = pgCpuS !== null ? pgCpuS / wallS : null;
-  return {
-    ok: true,
-    rows,
-    txns,
-    wallS,
-    rate: rows / wallS,
-    txnRate: txns / wallS,
-    clientCpuS,
-    clientMainCpuS,
-    clientCores,
-    clientMainCores: clientMainCpuS !== null ? clientMainCpuS / wallS : null,
-    pgCpuS,
-    pgCores,
-    boxBusy,
-    otherCores: boxBusy !== null ? Math.max(0, boxBusy * ncpu - (clientCores || 0) - (pgCores || 0)) : null,
-    ...extra,
-  };
-}
-
-const boxShare = (a, b) => (b.total > a.total ? (b.busy - a.busy) / (b.total - a.total) : null);
 
 async function runPeer(pg, slot, w, timeoutMs) {
   const env = { ...process.env, PGPASSWORD: pg.password };
@@ -298,6 +276,11 @@ async function run({ tmp, cfg, log }) {
     res.ok = false;
     res.error = `CDC: ${err.message.split('\n')[0]}`;
     log(`cdc failed: ${err.stack}`);
+  }
+  try {
+    // Snapshot and sink next to psql's \copy, on the same server (pg-load.js); their failure is theirs alone.
+    if (client) res.load = await load.run({ pg, cfg, log, tmp });
+    else res.load = { ok: false, ...load.settings(cfg), error: res.error || 'not run', runs: {} };
   } finally {
     if (client) await client.end().catch(() => undefined);
     await pg.stop();

@@ -8,6 +8,8 @@ const redis = require('./redis');
 const compaction = require('./compaction');
 const connect = require('./connect');
 const postgres = require('./postgres');
+const pgLoad = require('./pg-load');
+const { loadDetails } = require('./pg-load-summary');
 const { rows, compactionRow, connectRows, connectLimit, cdcRows, cdcLimit, perMillionRows, limits, outsideLoad, fmt, fmtInt } = require('./summary');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -99,7 +101,7 @@ function settings(res) {
     `- Budget: runs stop adding repetitions beyond the first when they would pass BENCH_BUDGET_S=${c.budgetSec} s; every child is killed after BENCH_RUN_TIMEOUT_S=${c.runTimeoutSec} s.`,
     ...(res.compaction ? [compaction.describeSettings(c)] : []),
     ...(res.connect ? [connect.describeSettings(c)] : []),
-    ...(res.cdc ? [postgres.describeSettings(c, res.cdc)] : []),
+    ...(res.cdc ? [postgres.describeSettings(c, res.cdc), pgLoad.describeSettings(c, res.cdc.load)] : []),
   ].join('\n');
 }
 
@@ -182,7 +184,8 @@ function cdcDetails(c, alone) {
 /**
  * Puts rows of the results table, one settings line, one details paragraph and the "what limits it"
  * paragraphs of those rows into an existing docs/benchmarks.md without touching the rest of the page
- * (the other figures are from a full run). Each piece is found by the start of its line.
+ * (the other figures are from a full run). Each piece is found by the start of its line; `limitPrefix` may be a
+ * list of starts.
  */
 function upsertParts(file, { rows: tableRows, settingsPrefix, settingsLine, detailsPrefix, details, limitPrefix, limitParas }) {
   const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
@@ -217,8 +220,9 @@ function upsertParts(file, { rows: tableRows, settingsPrefix, settingsLine, deta
     if (at > 0 && lines[at - 1] !== '') lines.splice(at, 0, '');
   }
   if (limitPrefix) {
+    const prefixes = [].concat(limitPrefix);
     for (let i = lines.length - 1; i >= 0; i--) {
-      if (lines[i].startsWith(limitPrefix)) lines.splice(i, lines[i + 1] === '' ? 2 : 1);
+      if (prefixes.some((p) => lines[i].startsWith(p))) lines.splice(i, lines[i + 1] === '' ? 2 : 1);
     }
     let head = lines.indexOf('## What limits it');
     if (limitParas.length > 0) {
@@ -268,7 +272,7 @@ function upsertConnect(res, file) {
   });
 }
 
-/** BENCH_ONLY=cdc: its rows, settings line, details and "what limits it" paragraphs. */
+/** BENCH_ONLY=cdc: its rows (snapshot and sink included), settings lines, details and "what limits it" paragraphs. */
 function upsertCdc(res, file) {
   const table = cdcRows(res.cdc);
   const nproc = res.machine ? res.machine.nproc : '?';
@@ -279,8 +283,15 @@ function upsertCdc(res, file) {
     settingsLine: postgres.describeSettings(res.cfg, res.cdc),
     detailsPrefix: 'Postgres CDC runs',
     details: cdcDetails(res.cdc, res.machine),
-    limitPrefix: '**CDC ',
+    limitPrefix: ['**CDC ', '**Postgres sink'],
     limitParas: missed.map((row) => cdcLimit(res.cdc, row, nproc)),
+  });
+  upsertParts(file, {
+    rows: [],
+    settingsPrefix: '- Postgres snapshot and sink:',
+    settingsLine: pgLoad.describeSettings(res.cfg, res.cdc.load),
+    detailsPrefix: 'Postgres snapshot and sink runs',
+    details: loadDetails(res.cdc, res.machine),
   });
 }
 
@@ -355,6 +366,8 @@ function writeMarkdown(res, file) {
   if (connectText) lines.push(connectText, '');
   const cdcText = cdcDetails(res.cdc);
   if (cdcText) lines.push(cdcText, '');
+  const loadText = loadDetails(res.cdc);
+  if (loadText) lines.push(loadText, '');
   fs.writeFileSync(file, scrub(lines.join('\n')));
 }
 

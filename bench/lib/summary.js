@@ -1,17 +1,8 @@
 'use strict';
 /** Turns raw runs into the scenario table (medians, ratios, targets) and the "what limits it" facts. */
 
-const NOISE = 0.1; // ground rule: gate on the median ratio with about a 10% noise band
-
-function median(xs) {
-  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
-  if (!v.length) return null;
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
-
-const okRuns = (runs) => (runs || []).filter((r) => r.ok);
-const med = (runs, field) => median(okRuns(runs).map((r) => r[field]));
+const { median, okRuns, med, fmtInt, fmt, fmtRatio, judge, missed, whyMissing, perMillionRows } = require('./stats');
+const { loadRows, loadLimit } = require('./pg-load-summary');
 
 /** CPU seconds of the server per GB (10^9 B) of payload, over all good runs. */
 function cpuPerGB(runs) {
@@ -19,30 +10,6 @@ function cpuPerGB(runs) {
   const bytes = good.reduce((a, r) => a + r.bytes, 0);
   if (!bytes) return null;
   return good.reduce((a, r) => a + r.serverCpuS, 0) / (bytes / 1e9);
-}
-
-function fmtInt(x) {
-  return x === null || x === undefined ? 'n/a' : Math.round(x).toLocaleString('en-US');
-}
-function fmt(x, d = 1) {
-  return x === null || x === undefined ? 'n/a' : x.toFixed(d);
-}
-function fmtRatio(x) {
-  return x === null || x === undefined ? 'n/a' : `${x.toFixed(2)}×`;
-}
-
-/** met? for "higher is better" ratio targets and "at most" absolute targets. */
-function judge(value, target, higherIsBetter) {
-  if (value === null || value === undefined) return 'not measured';
-  if (higherIsBetter ? value >= target : value <= target) return 'yes';
-  const near = higherIsBetter ? value >= target * (1 - NOISE) : value <= target * (1 + NOISE);
-  return near ? 'no (within 10% noise band)' : 'no';
-}
-
-function whyMissing(runs, fallback) {
-  const bad = (runs || []).find((r) => !r.ok);
-  const why = String(bad ? bad.error : fallback);
-  return why.length > 90 ? `${why.slice(0, 87)}...` : why;
 }
 
 /** Builds the summary rows: { scenario, ours, peer, ratio, target, met, key } ... */
@@ -214,18 +181,11 @@ const CDC_SUBJECTS = { decode: 'decode only', envelope: 'decode + Debezium envel
 const CDC_TARGETS = { decode: 0.8, envelope: null, e2e: 0.5 };
 const CDC_WORKLOADS = { bulk: 'bulk transaction', single: 'single-row transactions' };
 
-/** CPU seconds per million rows (= µs per row) of a CPU field, over all good runs that have it. */
-function perMillionRows(runs, field) {
-  const good = okRuns(runs).filter((r) => typeof r[field] === 'number');
-  const rowsSum = good.reduce((a, r) => a + r.rows, 0);
-  return rowsSum ? (good.reduce((a, r) => a + r[field], 0) / rowsSum) * 1e6 : null;
-}
-
 function cdcCpuText(runs, clientName) {
   return `CPU µs/row: ${clientName} ${fmt(perMillionRows(runs, 'clientCpuS'))}, Postgres ${fmt(perMillionRows(runs, 'pgCpuS'))}`;
 }
 
-/** The CDC rows: per workload, decode-only, decode + envelope and end to end, each against pg_recvlogical. */
+/** The CDC rows: per workload, decode-only, decode + envelope and end to end, each against pg_recvlogical; then snapshot and sink. */
 function cdcRows(c) {
   const out = [];
   const stream = c.e2eMode !== 'backlog';
@@ -260,11 +220,14 @@ function cdcRows(c) {
       });
     }
   }
+  // Snapshot and sink next to psql's \copy (pg-load.js), on the same server.
+  out.push(...loadRows(c));
   return out;
 }
 
-/** The "what limits it" paragraph of a missed CDC row. */
+/** The "what limits it" paragraph of a missed CDC row (snapshot and sink rows: pg-load-summary.js). */
 function cdcLimit(c, row, nproc) {
+  if (row.key.startsWith('pg-')) return loadLimit(c, row, nproc);
   const [, kind, x] = row.key.split('-');
   const R = c.workloads[kind].runs;
   const ours = { client: med(R[x], 'clientCores'), main: med(R[x], 'clientMainCores'), pg: med(R[x], 'pgCores'), box: med(R[x], 'boxBusy'), other: med(R[x], 'otherCores') };
@@ -341,7 +304,7 @@ function limits(res, table) {
   const nproc = res.machine ? res.machine.nproc : '?';
   const out = [];
   for (const row of table) {
-    if (row.met !== 'no' && !String(row.met).startsWith('no (')) continue;
+    if (!missed(row)) continue;
     const sz = (res.sizes || []).find((s) => row.key.endsWith(`-${s.size}`));
     if (row.key.startsWith('produce-') || row.key.startsWith('consume-')) {
       const produce = row.key.startsWith('produce-');
@@ -369,7 +332,7 @@ function limits(res, table) {
       );
     } else if (row.key.startsWith('connect-') && !row.key.startsWith('connect-cpu-')) {
       out.push(connectLimit(res.connect, row, nproc));
-    } else if (row.key.startsWith('cdc-')) {
+    } else if (row.key.startsWith('cdc-') || row.key.startsWith('pg-')) {
       out.push(cdcLimit(res.cdc, row, nproc));
     } else if (row.key === 'cold-start') {
       const bare = res.footprint.bareNode;
