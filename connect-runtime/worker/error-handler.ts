@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { ConnectError, ConnectorConfigKeys as K, isRetriable, type ConnectorProps } from '../api';
 import type { OutgoingRecord } from '../../broker/client/producer';
 import type { RecordHeader } from '../../broker/client/record-batch-builder';
+import { sleep } from './sleep';
 
 export type ErrorStage = 'TRANSFORMATION' | 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER' | 'TASK_PUT';
 
@@ -150,16 +151,4 @@ export class ErrorHandler {
     }
     return { topic: this.deadLetterTopic, key: consumed.key, value: consumed.value, headers, timestamp: consumed.timestamp };
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -12,6 +12,7 @@ import { SKIPPED, type ErrorHandler } from './error-handler';
 import { failedSourceStage, toOutgoing } from './record-conversion';
 import type { TaskRunnerBase } from './task-status';
 import type { TransformationChain } from './transformation-chain';
+import { sleep } from './sleep';
 
 export interface SourceTaskRunnerOptions extends TaskRunnerBase {
   connector: string;
@@ -189,16 +190,4 @@ export class SourceTaskRunner {
       this.opts.logger.warn({ err, task: this.opts.taskId }, 'source task failed to stop cleanly');
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
