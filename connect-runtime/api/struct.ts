@@ -29,7 +29,40 @@ const INT_RANGES: Partial<Record<SchemaType, readonly [number, number]>> = {
  * field (and carries it in `DataError.field`) when it does not. Null is accepted only by optional schemas.
  */
 export function validateValue(schema: Schema, value: unknown, field?: string): void {
+  // Most values are primitives that plainly fit: accept those without building the error location text.
+  if (fitsPlainly(schema, value)) return;
   validateAt(schema, value, field === undefined ? 'value' : `field: "${field}"`, field);
+}
+
+/**
+ * The hot path of validation: true when the value certainly fits the schema by the same rules as validateAt and
+ * mismatch (null only for optional schemas; the JavaScript type and range per schema type), for non-container
+ * types and Decimal. False means "not decided here": validateAt then decides, and builds any error.
+ */
+function fitsPlainly(schema: Schema, value: unknown): boolean {
+  if (value === null || value === undefined) return schema.optional;
+  const name = schema.name;
+  if (name !== undefined && (name === DATE_LOGICAL_NAME || name === TIME_LOGICAL_NAME || name === TIMESTAMP_LOGICAL_NAME)) {
+    return false;
+  }
+  if (name === DECIMAL_LOGICAL_NAME) return schema.type === 'BYTES' && value instanceof BigDecimal;
+  switch (schema.type) {
+    case 'STRING':
+      return typeof value === 'string';
+    case 'INT64':
+      return typeof value === 'number' ? Number.isSafeInteger(value) : typeof value === 'bigint' && value >= INT64_MIN && value <= INT64_MAX;
+    case 'INT32':
+      return typeof value === 'number' && (value | 0) === value;
+    case 'BOOLEAN':
+      return typeof value === 'boolean';
+    case 'FLOAT32':
+    case 'FLOAT64':
+      return typeof value === 'number';
+    case 'BYTES':
+      return value instanceof Uint8Array;
+    default:
+      return false;
+  }
 }
 
 function validateAt(schema: Schema, value: unknown, location: string, field: string | undefined): void {
@@ -138,8 +171,24 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/** Set by Struct's static block: the values of a struct, for structValues. */
+let valuesOf: (struct: Struct) => readonly unknown[];
+
+/**
+ * A struct's values in field order (null for unset fields, no defaults applied), without a lookup per field. For
+ * the runtime's converters, which walk every field of every record; not exported from the API index. The array is
+ * the struct's own: never modify it.
+ */
+export function structValues(struct: Struct): readonly unknown[] {
+  return valuesOf(struct);
+}
+
 /** A record-like value whose fields are defined by a STRUCT schema. */
 export class Struct {
+  static {
+    valuesOf = (struct) => struct.values;
+  }
+
   readonly schema: Schema;
   private readonly values: unknown[];
 

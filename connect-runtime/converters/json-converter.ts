@@ -84,7 +84,8 @@ export class JsonConverter implements Converter, HeaderConverter {
   private lastSchema: Schema | null | undefined;
   /** UTF-8 of `{"schema":<lastSchemaText>,"payload":`, the exact head of the envelopes this converter writes. */
   private lastPrefix: Buffer | undefined;
-  private envelopePrefixes = new WeakMap<Schema, string>();
+  private envelopeHeads = new WeakMap<Schema, Buffer>();
+  private readonly output = new OutputSlab();
   private readonly fractionSensitive = new WeakMap<Schema, boolean>();
 
   config(): ConfigDef {
@@ -105,7 +106,7 @@ export class JsonConverter implements Converter, HeaderConverter {
     this.writer = new JsonDataWriter({ decimalFormat, replaceNullWithDefault });
     this.reader = new JsonDataReader({ replaceNullWithDefault });
     this.schemaCache = new Map();
-    this.envelopePrefixes = new WeakMap();
+    this.envelopeHeads = new WeakMap();
     this.lastSchemaText = undefined;
     this.lastSchema = undefined;
     this.lastPrefix = undefined;
@@ -114,8 +115,8 @@ export class JsonConverter implements Converter, HeaderConverter {
   fromConnectData(_topic: string, _headers: ConnectHeaders | null, schema: Schema | null, value: unknown): Buffer | null {
     if (schema === null && (value === null || value === undefined)) return null;
     try {
-      if (!this.schemasEnabled) return Buffer.from(this.bareJson(schema, value), 'utf8');
-      return Buffer.from(`${this.envelopePrefix(schema)}${this.bareJson(schema, value)}}`, 'utf8');
+      if (!this.schemasEnabled) return this.output.encode(EMPTY, this.bareJson(schema, value), false);
+      return this.output.encode(this.envelopeHead(schema), this.bareJson(schema, value), true);
     } catch (err) {
       throw describeFieldError(err);
     }
@@ -157,14 +158,15 @@ export class JsonConverter implements Converter, HeaderConverter {
     return this.writer.value(schema, value);
   }
 
-  private envelopePrefix(schema: Schema | null): string {
-    if (schema === null) return '{"schema":null,"payload":';
-    let prefix = this.envelopePrefixes.get(schema);
-    if (prefix === undefined) {
-      prefix = `{"schema":${this.writer.schemaJson(schema)},"payload":`;
-      this.envelopePrefixes.set(schema, prefix);
+  /** UTF-8 of `{"schema":<schema JSON>,"payload":`, made once per schema object. */
+  private envelopeHead(schema: Schema | null): Buffer {
+    if (schema === null) return NULL_SCHEMA_HEAD;
+    let head = this.envelopeHeads.get(schema);
+    if (head === undefined) {
+      head = Buffer.from(`{"schema":${this.writer.schemaJson(schema)},"payload":`, 'utf8');
+      this.envelopeHeads.set(schema, head);
     }
-    return prefix;
+    return head;
   }
 
   private fromEnvelope(text: string): SchemaAndValue {
@@ -284,6 +286,51 @@ export class JsonConverter implements Converter, HeaderConverter {
       this.fractionSensitive.set(schema, needs);
     }
     return needs;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+const NULL_SCHEMA_HEAD = Buffer.from('{"schema":null,"payload":', 'utf8');
+/** Size of the slabs serialized records are cut from. */
+const SLAB_BYTES = 64 * 1024;
+/** Texts that might need more than this go into a buffer of their own. */
+const LARGEST_IN_SLAB = SLAB_BYTES / 4;
+
+/**
+ * Where serialized records are written: consecutive slices of a 64 KiB slab, like Buffer.from's own 8 KiB pool but
+ * large enough for many records with schemas (an envelope is often 2-5 KB, so Buffer.from would allocate a new pool
+ * every record or two, and a fresh ArrayBuffer costs more than writing the record). The cached envelope head is
+ * copied as bytes, and only the payload text is encoded. A slice keeps its slab alive, as pooled Buffers do theirs.
+ */
+class OutputSlab {
+  private slab = EMPTY;
+  private used = 0;
+
+  /** `head` + UTF-8 of `text` (+ `}` when `close`) as one Buffer. */
+  encode(head: Buffer, text: string, close: boolean): Buffer {
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes (a surrogate pair 4 for 2 units), so this bounds the size
+    // without measuring the text first.
+    const most = head.length + text.length * 3 + 1;
+    if (most > LARGEST_IN_SLAB) {
+      const textBytes = Buffer.byteLength(text, 'utf8');
+      const out = Buffer.allocUnsafe(head.length + textBytes + (close ? 1 : 0));
+      out.set(head, 0);
+      out.write(text, head.length, textBytes, 'utf8');
+      if (close) out[out.length - 1] = 125;
+      return out;
+    }
+    if (this.slab.length - this.used < most) {
+      this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      this.used = 0;
+    }
+    const slab = this.slab;
+    const start = this.used;
+    slab.set(head, start);
+    let end = start + head.length;
+    end += slab.write(text, end, 'utf8');
+    if (close) slab[end++] = 125;
+    this.used = end;
+    return slab.subarray(start, end);
   }
 }
 

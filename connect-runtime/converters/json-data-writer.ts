@@ -2,6 +2,10 @@
  * Connect data → JSON text, as Kafka's JsonConverter writes it (convertToJson and asJsonSchema). The text is built
  * directly, without an intermediate tree, and the JSON form of each schema is cached per schema object.
  *
+ * Values are written by a writer function made once per schema object (see writerFor), so that per value only the
+ * value is examined. Struct writers also remember, per field, the text of the last primitive value written: in a
+ * stream of records most fields of many of them repeat (the source block of a change event, for one).
+ *
  * Schema JSON layout: type, then items | keys, values | fields, then optional, name, version, doc, parameters,
  * default; a struct field's schema ends with "field". Types are named boolean, int8, int16, int32, int64, float,
  * double, bytes, string, array, map and struct.
@@ -13,16 +17,20 @@ import { ConnectDate, ConnectTime, ConnectTimestamp, Decimal } from '../api/logi
 import {
   DATE_LOGICAL_NAME,
   DECIMAL_LOGICAL_NAME,
+  type Field,
   isPlainObject,
   Schema,
   type SchemaType,
   TIME_LOGICAL_NAME,
   TIMESTAMP_LOGICAL_NAME,
 } from '../api/schema';
-import { describeValue, Struct } from '../api/struct';
-import { quoteJson } from './json-text';
+import { describeValue, Struct, structValues } from '../api/struct';
+import { quoteJson, safeIntegerText, twosComplementBase64 } from './json-text';
 
 export type DecimalFormat = 'BASE64' | 'NUMERIC';
+
+/** Writes one value of a given schema as JSON text. */
+type Write = (value: unknown) => string;
 
 export interface JsonWriterOptions {
   decimalFormat: DecimalFormat;
@@ -54,7 +62,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 
 export class JsonDataWriter {
   private readonly schemaJsonCache = new WeakMap<Schema, string>();
-  private readonly fieldPrefixCache = new WeakMap<Schema, string[]>();
+  private readonly writers = new WeakMap<Schema, Write>();
 
   constructor(private readonly options: JsonWriterOptions) {}
 
@@ -96,74 +104,202 @@ export class JsonDataWriter {
 
   /** A value's JSON (Kafka's convertToJson). With a null schema the JSON type follows the JavaScript type. */
   value(schema: Schema | null, value: unknown): string {
-    if (value === null || value === undefined) {
-      if (schema === null) return 'null';
-      if (schema.defaultValue !== undefined && this.options.replaceNullWithDefault) return this.value(schema, schema.defaultValue);
-      if (schema.optional) return 'null';
-      throw new DataError('Conversion error: null value for field that is required and has no default value');
+    if (schema === null) return value === null || value === undefined ? 'null' : this.schemaless(value);
+    return this.writerFor(schema)(value);
+  }
+
+  /**
+   * The writer of one schema's values, made once per schema object: the decisions that depend on the schema alone
+   * (logical type, type, field writers and `"name":` prefixes, Decimal scale) are taken here instead of for every
+   * value. Writers still check every value against the schema and throw a DataError for one that does not fit.
+   */
+  private writerFor(schema: Schema): Write {
+    let writer = this.writers.get(schema);
+    if (writer === undefined) {
+      writer = this.withNullHandling(schema, this.nonNullWriter(schema));
+      this.writers.set(schema, writer);
     }
-    if (schema === null) return this.schemaless(value);
-    if (schema.name !== undefined) {
-      const logical = this.logical(schema, value);
-      if (logical !== undefined) return logical;
+    return writer;
+  }
+
+  /** Null and undefined: the schema default (with replace.null.with.default), null if optional, else an error. */
+  private withNullHandling(schema: Schema, write: Write): Write {
+    const defaultValue = schema.defaultValue;
+    if (defaultValue !== undefined && this.options.replaceNullWithDefault) {
+      // Immutable defaults are written once; others (Struct, Date, arrays, maps...) each time, as they may change.
+      const immutable = typeof defaultValue !== 'object' || defaultValue instanceof BigDecimal;
+      let written: string | undefined;
+      return (v) => {
+        if (v !== null && v !== undefined) return write(v);
+        if (written !== undefined) return written;
+        const json = write(defaultValue);
+        if (immutable) written = json;
+        return json;
+      };
+    }
+    if (schema.optional) return (v) => (v === null || v === undefined ? 'null' : write(v));
+    return (v) => {
+      if (v === null || v === undefined) throw new DataError('Conversion error: null value for field that is required and has no default value');
+      return write(v);
+    };
+  }
+
+  /** The writer of non-null values: a logical type's by name first, then by type. */
+  private nonNullWriter(schema: Schema): Write {
+    switch (schema.name) {
+      case DECIMAL_LOGICAL_NAME:
+        return this.decimalWriter(schema);
+      case DATE_LOGICAL_NAME:
+        return (v) => String(ConnectDate.fromLogical(schema, expectDate('Date', v)));
+      case TIME_LOGICAL_NAME:
+        return (v) => String(ConnectTime.fromLogical(schema, expectDate('Time', v)));
+      case TIMESTAMP_LOGICAL_NAME:
+        return (v) => String(ConnectTimestamp.fromLogical(schema, expectDate('Timestamp', v)));
+      default:
+        break;
     }
     switch (schema.type) {
       case 'INT8':
       case 'INT16':
       case 'INT32': {
         const [min, max] = INT_RANGES[schema.type] as readonly [number, number];
-        if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) throw invalid(schema, value);
-        return String(value);
+        return (v) => {
+          if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) throw invalid(schema, v);
+          return String(v);
+        };
       }
       case 'INT64':
-        if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-        if (typeof value === 'bigint' && value >= INT64_MIN && value <= INT64_MAX) return value.toString();
-        throw invalid(schema, value);
+        return (v) => {
+          if (typeof v === 'number' && Number.isSafeInteger(v)) return safeIntegerText(v);
+          if (typeof v === 'bigint' && v >= INT64_MIN && v <= INT64_MAX) return v.toString();
+          throw invalid(schema, v);
+        };
       case 'FLOAT32':
-        if (typeof value !== 'number') throw invalid(schema, value);
-        return Number.isFinite(value) ? formatJavaFloat(value) : `"${formatJavaFloat(value)}"`;
+        return (v) => {
+          if (typeof v !== 'number') throw invalid(schema, v);
+          return Number.isFinite(v) ? formatJavaFloat(v) : `"${formatJavaFloat(v)}"`;
+        };
       case 'FLOAT64':
-        if (typeof value !== 'number') throw invalid(schema, value);
-        return Number.isFinite(value) ? formatJavaDouble(value) : `"${formatJavaDouble(value)}"`;
+        return (v) => {
+          if (typeof v !== 'number') throw invalid(schema, v);
+          return Number.isFinite(v) ? formatJavaDouble(v) : `"${formatJavaDouble(v)}"`;
+        };
       case 'BOOLEAN':
-        if (typeof value !== 'boolean') throw invalid(schema, value);
-        return value ? 'true' : 'false';
+        return (v) => {
+          if (typeof v !== 'boolean') throw invalid(schema, v);
+          return v ? 'true' : 'false';
+        };
       case 'STRING':
-        if (typeof value !== 'string') throw invalid(schema, value);
-        return quoteJson(value);
+        return (v) => {
+          if (typeof v !== 'string') throw invalid(schema, v);
+          return quoteJson(v);
+        };
       case 'BYTES':
-        if (!(value instanceof Uint8Array)) throw invalid(schema, value);
-        return `"${base64(value)}"`;
-      case 'ARRAY': {
-        if (!Array.isArray(value)) throw invalid(schema, value);
-        const element = schema.valueSchema;
-        let out = '[';
-        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + this.value(element, value[i]);
-        return `${out}]`;
-      }
+        return (v) => {
+          if (!(v instanceof Uint8Array)) throw invalid(schema, v);
+          return `"${base64(v)}"`;
+        };
+      case 'ARRAY':
+        return this.arrayWriter(schema);
       case 'MAP':
-        return this.map(schema, value);
+        return (v) => this.map(schema, v);
       case 'STRUCT':
-        return this.struct(schema, value);
+        return this.structWriter(schema);
     }
   }
 
-  private logical(schema: Schema, value: unknown): string | undefined {
-    switch (schema.name) {
-      case DECIMAL_LOGICAL_NAME:
-        if (!(value instanceof BigDecimal)) {
-          throw new DataError(`Invalid type for Decimal, expected BigDecimal but was ${describeValue(value)}`);
-        }
-        return this.options.decimalFormat === 'NUMERIC' ? value.toString() : `"${base64(Decimal.fromLogical(schema, value))}"`;
-      case DATE_LOGICAL_NAME:
-        return String(ConnectDate.fromLogical(schema, expectDate('Date', value)));
-      case TIME_LOGICAL_NAME:
-        return String(ConnectTime.fromLogical(schema, expectDate('Time', value)));
-      case TIMESTAMP_LOGICAL_NAME:
-        return String(ConnectTimestamp.fromLogical(schema, expectDate('Timestamp', value)));
-      default:
-        return undefined;
+  private decimalWriter(schema: Schema): Write {
+    const numeric = this.options.decimalFormat === 'NUMERIC';
+    let scale: number | undefined;
+    try {
+      scale = Decimal.scaleOf(schema);
+    } catch {
+      // An invalid Decimal schema: Decimal.fromLogical reports it for each value, as before.
     }
+    return (v) => {
+      if (!(v instanceof BigDecimal)) throw new DataError(`Invalid type for Decimal, expected BigDecimal but was ${describeValue(v)}`);
+      if (numeric) return v.toString();
+      // The scale check is Decimal.fromLogical's; with a mismatch (or a bad schema) it throws its own error.
+      return v.scale === scale ? `"${twosComplementBase64(v.unscaled)}"` : `"${base64(Decimal.fromLogical(schema, v))}"`;
+    };
+  }
+
+  private arrayWriter(schema: Schema): Write {
+    let element: Write | undefined;
+    return (v) => {
+      if (!Array.isArray(v)) throw invalid(schema, v);
+      element ??= this.writerFor(schema.valueSchema);
+      let out = '[';
+      for (let i = 0; i < v.length; i++) out += (i === 0 ? '' : ',') + element(v[i]);
+      return `${out}]`;
+    };
+  }
+
+  private structWriter(schema: Schema): Write {
+    const fields = schema.fields;
+    const n = fields.length;
+    const prefixes = fields.map((f, i) => `${i === 0 ? '{' : ','}${quoteJson(f.name)}:`);
+    const kinds = fields.map((f) => fastKind(f.schema));
+    // The text of null where it is always `null` (optional, and no default written in its place).
+    const nullTexts = fields.map((f) =>
+      f.schema.optional && (f.schema.defaultValue === undefined || !this.options.replaceNullWithDefault) ? 'null' : undefined,
+    );
+    // Per field, the last primitive value written and its `"name":json` text. Many fields repeat from one record to
+    // the next (a change event's connector, database, table, commit time, operation...), and reusing their text
+    // saves both the writing and the joining of many small strings.
+    const lastValues = new Array<unknown>(n).fill(UNSET);
+    const lastTexts = new Array<string>(n).fill('');
+    let writers: Write[] | undefined;
+    return (v) => {
+      if (!(v instanceof Struct)) throw invalid(schema, v);
+      if (v.schema !== schema && !v.schema.equals(schema)) throw new DataError('Mismatching schema.');
+      if (n === 0) return '{}';
+      // Field writers are looked up on first use, so that making this writer does not recurse into every child.
+      writers ??= fields.map((f) => this.writerFor(f.schema));
+      // Equal schemas have equal fields, so the struct's values line up with this schema's fields.
+      const values = structValues(v);
+      let out = '';
+      let i = 0;
+      try {
+        for (; i < n; i++) {
+          const value = values[i];
+          if (value === lastValues[i]) {
+            out += lastTexts[i] as string;
+            continue;
+          }
+          // The commonest values are written here rather than through the field's writer (a call V8 cannot inline,
+          // as every field has another): exactly what that writer returns for them. Anything else, including every
+          // value it would reject, goes to the writer.
+          let json: string;
+          if (value === null || value === undefined) {
+            json = nullTexts[i] ?? (writers[i] as Write)(value);
+          } else {
+            switch (kinds[i]) {
+              case FastKind.STRING:
+                json = typeof value === 'string' ? quoteJson(value) : (writers[i] as Write)(value);
+                break;
+              case FastKind.INT64:
+                json = typeof value === 'number' && Number.isSafeInteger(value) ? safeIntegerText(value) : (writers[i] as Write)(value);
+                break;
+              case FastKind.BOOLEAN:
+                json = value === true ? 'true' : value === false ? 'false' : (writers[i] as Write)(value);
+                break;
+              default:
+                json = (writers[i] as Write)(value);
+            }
+          }
+          const text = (prefixes[i] as string) + json;
+          if (kinds[i] !== FastKind.OTHER && (typeof value !== 'object' || value === null)) {
+            lastValues[i] = value;
+            lastTexts[i] = text;
+          }
+          out += text;
+        }
+      } catch (err) {
+        throw withField(err, (fields[i] as Field).name);
+      }
+      return `${out}}`;
+    };
   }
 
   private map(schema: Schema, value: unknown): string {
@@ -186,33 +322,6 @@ export class JsonDataWriter {
       }
     }
     return out + (objectMode ? '}' : ']');
-  }
-
-  private struct(schema: Schema, value: unknown): string {
-    if (!(value instanceof Struct)) throw invalid(schema, value);
-    if (value.schema !== schema && !value.schema.equals(schema)) throw new DataError('Mismatching schema.');
-    const fields = schema.fields;
-    const prefixes = this.fieldPrefixes(schema);
-    let out = '{';
-    for (let i = 0; i < fields.length; i++) {
-      const f = fields[i]!;
-      try {
-        out += prefixes[i] + this.value(f.schema, value.getWithoutDefault(f));
-      } catch (err) {
-        throw withField(err, f.name);
-      }
-    }
-    return `${out}}`;
-  }
-
-  /** `"name":` for the first field, `,"name":` for the others. */
-  private fieldPrefixes(schema: Schema): string[] {
-    let prefixes = this.fieldPrefixCache.get(schema);
-    if (prefixes === undefined) {
-      prefixes = schema.fields.map((f, i) => `${i === 0 ? '' : ','}${quoteJson(f.name)}:`);
-      this.fieldPrefixCache.set(schema, prefixes);
-    }
-    return prefixes;
   }
 
   /** JSON for a value without schema, typed by its JavaScript type. */
@@ -257,6 +366,44 @@ export class JsonDataWriter {
       return `${out}}`;
     }
     throw new DataError(`${describeValue(value)} does not have a corresponding schema type`);
+  }
+}
+
+/** No value yet (for the struct writer's memo of the last value per field). */
+const UNSET = Symbol('unset');
+
+/**
+ * What the struct writer knows of a field's schema. STRING, INT64 and BOOLEAN (without a logical type) values of the
+ * right JavaScript type it writes itself. For those and INT (INT8-INT32) it remembers the text of the last value, as
+ * their writers are pure functions of a primitive value: equal (===) values give equal text. OTHER is everything
+ * else, floats included (0 === -0, but they print differently).
+ */
+const FastKind = { OTHER: 0, STRING: 1, INT64: 2, BOOLEAN: 3, INT: 4 } as const;
+type FastKind = (typeof FastKind)[keyof typeof FastKind];
+
+function fastKind(schema: Schema): FastKind {
+  switch (schema.name) {
+    case DECIMAL_LOGICAL_NAME:
+    case DATE_LOGICAL_NAME:
+    case TIME_LOGICAL_NAME:
+    case TIMESTAMP_LOGICAL_NAME:
+      return FastKind.OTHER;
+    default:
+      break;
+  }
+  switch (schema.type) {
+    case 'STRING':
+      return FastKind.STRING;
+    case 'INT64':
+      return FastKind.INT64;
+    case 'BOOLEAN':
+      return FastKind.BOOLEAN;
+    case 'INT8':
+    case 'INT16':
+    case 'INT32':
+      return FastKind.INT;
+    default:
+      return FastKind.OTHER;
   }
 }
 

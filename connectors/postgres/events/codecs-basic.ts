@@ -32,11 +32,26 @@ export const int32Codec = codec(() => SchemaBuilder.int32(), (t) => integer(t, -
 export const int64Codec = codec(
   () => SchemaBuilder.int64(),
   (t) => {
+    // Up to 15 digits the value is a safe integer and Number reads it exactly; `+ 0` turns "-0" into 0 as BigInt does.
+    if (t.length <= 15 && isPlainInteger(t)) return Number(t) + 0;
     if (!/^[+-]?\d+$/.test(t)) throw new DataError(`Invalid bigint value ${JSON.stringify(t)}`);
     return int64(BigInt(t));
   },
   0,
 );
+
+/** /^[+-]?\d+$/.test(text), without the regular expression. */
+function isPlainInteger(text: string): boolean {
+  const first = text.charCodeAt(0);
+  let i = first === 43 || first === 45 ? 1 : 0;
+  if (i === text.length) return false;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 export const float32Codec = codec(() => SchemaBuilder.float32(), (t) => Math.fround(float(t)), 0);
 export const float64Codec = codec(() => SchemaBuilder.float64(), float, 0);
 

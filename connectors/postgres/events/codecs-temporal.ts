@@ -23,6 +23,7 @@ import {
   parsePgTimestamptz,
   pgTimetzToZonedTime,
 } from './text-datetime';
+import { fastPgDate, fastPgTimestampMicros, fastZonedTimestamp } from './text-datetime-fast';
 import { intervalToIsoString, intervalToMicroDuration, parsePgInterval } from './text-interval';
 import type { ValueCodec } from './value-codec';
 
@@ -52,6 +53,8 @@ function clampMillis(millis: bigint): number {
 }
 
 function dateDays(text: string): number {
+  const fast = fastPgDate(text);
+  if (fast !== undefined) return fast;
   const v = parsePgDate(text);
   return v === 'infinity' ? DATE_POSITIVE_INFINITY_DAYS : v === '-infinity' ? DATE_NEGATIVE_INFINITY_DAYS : v;
 }
@@ -95,6 +98,19 @@ function timestampMicros(text: string): bigint {
   return v === 'infinity' ? TIMESTAMP_POSITIVE_INFINITY_MICROS : v === '-infinity' ? TIMESTAMP_NEGATIVE_INFINITY_MICROS : v;
 }
 
+/** int64(timestampMicros(text)), through the fast path when it applies. */
+function timestampMicrosInt64(text: string): number | bigint {
+  const fast = fastPgTimestampMicros(text);
+  return fast !== undefined ? fast : int64(timestampMicros(text));
+}
+
+/** int64(floorDiv(timestampMicros(text), 1000n)), through the fast path when it applies. */
+function timestampMillisInt64(text: string): number | bigint {
+  const fast = fastPgTimestampMicros(text);
+  // fast is a safe integer, so this floor division is exact in doubles.
+  return fast !== undefined ? (fast - (((fast % 1000) + 1000) % 1000)) / 1000 : int64(floorDiv(timestampMicros(text), 1000n));
+}
+
 export function timestampCodec(mode: TimePrecisionMode, precision: number): ValueCodec {
   const millis = (t: string): bigint => floorDiv(timestampMicros(t), 1000n);
   switch (mode) {
@@ -118,9 +134,9 @@ export function timestampCodec(mode: TimePrecisionMode, precision: number): Valu
     case 'microseconds':
       break;
     default:
-      if (precision <= 3) return { schema: () => DebeziumSchemas.timestamp(), parse: (t) => int64(millis(t)), fallback: () => 0, toast: 'none' };
+      if (precision <= 3) return { schema: () => DebeziumSchemas.timestamp(), parse: timestampMillisInt64, fallback: () => 0, toast: 'none' };
   }
-  return { schema: () => DebeziumSchemas.microTimestamp(), parse: (t) => int64(timestampMicros(t)), fallback: () => 0, toast: 'none' };
+  return { schema: () => DebeziumSchemas.microTimestamp(), parse: timestampMicrosInt64, fallback: () => 0, toast: 'none' };
 }
 
 /** timestamptz → ISO-8601 at UTC with as many fraction digits as the column's precision (6 by default). */
@@ -128,6 +144,8 @@ export function timestamptzCodec(precision: number): ValueCodec {
   return {
     schema: () => DebeziumSchemas.zonedTimestamp(),
     parse: (t) => {
+      const fast = fastZonedTimestamp(t, precision);
+      if (fast !== undefined) return fast;
       const v = parsePgTimestamptz(t);
       return typeof v === 'string' ? v : formatZonedTimestamp(v, precision);
     },

@@ -2,7 +2,7 @@
  * The `source` block of every PostgreSQL change event (schema io.debezium.connector.postgresql.Source, version 1),
  * with Debezium's field order, optionality and the `snapshot` enum whose default is the string "false".
  */
-import { Schema, SchemaBuilder, Struct } from '../../../connect-runtime/api';
+import { type Field, Schema, SchemaBuilder, Struct, validateValue } from '../../../connect-runtime/api';
 import { DebeziumSchemas, int64 } from './debezium-schemas';
 import { floorDiv } from './text-datetime';
 
@@ -76,9 +76,23 @@ export function epochNanosFromPgTimestamp(pgMicros: bigint): bigint {
 }
 
 /** ts_ms, ts_us and ts_ns of an instant, each floored as java.time.Instant does. */
-export function timestampFields(epochNanos: bigint): { ms: number | bigint; us: number | bigint; ns: number | bigint } {
-  return { ms: int64(floorDiv(epochNanos, 1_000_000n)), us: int64(floorDiv(epochNanos, 1000n)), ns: int64(epochNanos) };
+export function timestampFields(epochNanos: bigint): TimestampFields {
+  const us = floorDiv(epochNanos, 1000n);
+  if (us < -SAFE_MICROS || us > SAFE_MICROS) return { ms: int64(floorDiv(epochNanos, 1_000_000n)), us: int64(us), ns: int64(epochNanos) };
+  // One bigint division instead of two: floor(floor(ns / 1000) / 1000) = floor(ns / 10^6), and microseconds within
+  // ±285 years of 1970 (1685-2255) are a safe integer, so the second division is exact in doubles.
+  const micros = Number(us);
+  const rest = ((micros % 1000) + 1000) % 1000;
+  return { ms: (micros - rest) / 1000, us: micros, ns: int64(epochNanos) };
 }
+
+export interface TimestampFields {
+  ms: number | bigint;
+  us: number | bigint;
+  ns: number | bigint;
+}
+
+const SAFE_MICROS = BigInt(Number.MAX_SAFE_INTEGER);
 
 function optionalInt64(value: Int64Input | null | undefined): number | bigint | null {
   return value === undefined || value === null ? null : int64(BigInt(value));
@@ -92,24 +106,44 @@ export function sourceSequence(lastCommitLsn: Int64Input | null | undefined, lsn
 
 /** The source block of one event. Incremental-snapshot rows carry no txId, lsn or xmin. */
 export function sourceStruct(info: SourceInfo): Struct {
+  return Struct.fromValidatedValues(POSTGRES_SOURCE_SCHEMA, sourceValues(info, info.schema, info.table));
+}
+
+const FIELD = Object.fromEntries(POSTGRES_SOURCE_SCHEMA.fields.map((f) => [f.name, f])) as Record<string, Field>;
+
+/** Validates a value as Struct.put does (same checks, same errors) and stores it at its field's index. */
+function set(values: unknown[], name: string, value: unknown): void {
+  const field = FIELD[name] as Field;
+  validateValue(field.schema, value, field.name);
+  values[field.index] = value ?? null;
+}
+
+/**
+ * The values of the source block in field order, each validated against its field schema: what putting them one by
+ * one into a Struct stores, computed and checked in the same order (so any error is the same), without a field
+ * lookup per put or an object spread to add the table names.
+ */
+export function sourceValues(info: Omit<SourceInfo, 'schema' | 'table'>, schema: string, table: string): unknown[] {
   const ts = timestampFields(info.timestampNs);
-  const struct = new Struct(POSTGRES_SOURCE_SCHEMA)
-    .put('version', info.version ?? DEFAULT_DEBEZIUM_VERSION)
-    .put('connector', CONNECTOR_NAME)
-    .put('name', info.serverName)
-    .put('ts_ms', ts.ms)
-    .put('db', info.db)
-    .put('sequence', sourceSequence(info.lastCommitLsn, info.lsn))
-    .put('ts_us', ts.us)
-    .put('ts_ns', ts.ns)
-    .put('schema', info.schema)
-    .put('table', info.table)
-    .put('origin', info.origin ?? null)
-    .put('origin_lsn', optionalInt64(info.originLsn));
+  const values = new Array<unknown>(POSTGRES_SOURCE_SCHEMA.fields.length).fill(null);
+  set(values, 'version', info.version ?? DEFAULT_DEBEZIUM_VERSION);
+  set(values, 'connector', CONNECTOR_NAME);
+  set(values, 'name', info.serverName);
+  set(values, 'ts_ms', ts.ms);
+  set(values, 'db', info.db);
+  set(values, 'sequence', sourceSequence(info.lastCommitLsn, info.lsn));
+  set(values, 'ts_us', ts.us);
+  set(values, 'ts_ns', ts.ns);
+  set(values, 'schema', schema);
+  set(values, 'table', table);
+  set(values, 'origin', info.origin ?? null);
+  set(values, 'origin_lsn', optionalInt64(info.originLsn));
   // Streaming events leave `snapshot` unset; converters then write the schema default "false".
-  if (info.snapshot !== undefined && info.snapshot !== 'false') struct.put('snapshot', info.snapshot);
+  if (info.snapshot !== undefined && info.snapshot !== 'false') set(values, 'snapshot', info.snapshot);
   if (info.snapshot !== 'incremental') {
-    struct.put('txId', optionalInt64(info.txId)).put('lsn', optionalInt64(info.lsn)).put('xmin', optionalInt64(info.xmin));
+    set(values, 'txId', optionalInt64(info.txId));
+    set(values, 'lsn', optionalInt64(info.lsn));
+    set(values, 'xmin', optionalInt64(info.xmin));
   }
-  return struct;
+  return values;
 }

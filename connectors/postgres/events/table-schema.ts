@@ -2,12 +2,13 @@
  * Everything needed to turn one relation's rows into records: its topic, key schema (`<topic>.Key`, or none
  * without key columns), value schema (`<topic>.Value`, optional), envelope, and the row → Struct conversions.
  */
-import { DataError, type Schema, SchemaBuilder, Struct } from '../../../connect-runtime/api';
+import { DataError, type Schema, SchemaBuilder, Struct, validateValue } from '../../../connect-runtime/api';
 import type { ColumnFilter, KeyColumnsSelector } from './column-filters';
 import { type ColumnConverter, type DroppedColumn, mapColumn } from './column-converter';
 import { Envelope } from './envelope';
 import type { ValueMappingOptions } from './events-options';
 import type { PgRelation, PgRow, PgTypeLookup } from './pg-column';
+import { SourceBlockBuilder } from './source-block';
 import { POSTGRES_SOURCE_SCHEMA } from './source-info';
 import { dataTopicName } from './topic-names';
 
@@ -31,6 +32,11 @@ export class TableSchema {
   readonly dropped: readonly DroppedColumn[];
   /** Non-fatal notes from building the schema (e.g. defaults that could not be parsed). */
   readonly warnings: readonly string[];
+  /**
+   * Builds the source blocks of this table's events (see SourceBlockBuilder). For changeRecords only.
+   * @internal
+   */
+  readonly sourceBlocks: SourceBlockBuilder;
   private readonly keyConverters: readonly ColumnConverter[];
   private readonly valueConverters: readonly ColumnConverter[];
 
@@ -74,13 +80,14 @@ export class TableSchema {
     const value = SchemaBuilder.struct().name(`${this.topic}.Value`);
     for (const c of this.valueConverters) value.field(c.column.name, c.schema);
     this.valueSchema = value.optional().build();
+    this.sourceBlocks = new SourceBlockBuilder(schema, table);
     this.envelope = Envelope.forTable({ name: `${this.topic}.Envelope`, valueSchema: this.valueSchema, sourceSchema: POSTGRES_SOURCE_SCHEMA });
   }
 
   /** The key of a row, or null when the table has no key columns. */
   key(row: PgRow): Struct | null {
     if (this.keySchema === null) return null;
-    return this.fill(new Struct(this.keySchema), this.keyConverters, row, undefined);
+    return this.fill(this.keySchema, this.keyConverters, row, undefined);
   }
 
   /**
@@ -88,20 +95,30 @@ export class TableSchema {
    * values of the new tuple.
    */
   value(row: PgRow, previous?: PgRow | null): Struct {
-    return this.fill(new Struct(this.valueSchema), this.valueConverters, row, previous ?? undefined);
+    return this.fill(this.valueSchema, this.valueConverters, row, previous ?? undefined);
   }
 
-  private fill(struct: Struct, converters: readonly ColumnConverter[], row: PgRow, previous: PgRow | undefined): Struct {
+  /**
+   * The struct of the converters' columns, one field per converter in schema order. Each value is validated as
+   * Struct.put validates it (validateValue with the field's schema and name, so errors read the same), without
+   * put's field lookup by name.
+   */
+  private fill(schema: Schema, converters: readonly ColumnConverter[], row: PgRow, previous: PgRow | undefined): Struct {
     if (row.length !== this.relation.columns.length) {
       throw new DataError(
         `Row of ${row.length} values does not match the ${this.relation.columns.length} columns of ${this.relation.schema}.${this.relation.table}`,
       );
     }
-    for (const c of converters) {
-      const value = row[c.position] as PgRow[number];
-      struct.put(c.column.name, c.convert(value, previous?.[c.position]));
+    const values = new Array<unknown>(converters.length);
+    for (let i = 0; i < converters.length; i++) {
+      const c = converters[i] as ColumnConverter;
+      const value = c.convert(row[c.position] as PgRow[number], previous?.[c.position]);
+      validateValue(c.schema, value, c.column.name);
+      values[i] = value ?? null;
     }
-    return struct;
+    // Safe: the schema's fields are exactly these converters' schemas in this order (see the constructor), and
+    // every value was validated against its field schema above.
+    return Struct.fromValidatedValues(schema, values);
   }
 }
 

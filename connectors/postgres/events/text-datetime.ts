@@ -152,8 +152,13 @@ function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
 
+/** Two digits: `pad(n, 2)` for 0 <= n <= 99, without padStart. */
+function pad2(n: number): string {
+  return n >= 0 && n < 10 ? `0${n}` : String(n);
+}
+
 /** java.time's ISO year: at least 4 digits, `+` above 9999, `-` before year 0. */
-function isoYear(year: number): string {
+export function isoYear(year: number): string {
   if (year > 9999) return `+${year}`;
   if (year < 0) return `-${pad(-year, 4)}`;
   return pad(year, 4);
@@ -164,13 +169,19 @@ function isoYear(year: number): string {
  * whole second), like java.time's formatters.
  */
 function formatClock(microsOfDay: bigint, fractionDigits: number | undefined): string {
-  const totalSeconds = Number(microsOfDay / MICROS_PER_SECOND);
-  const micros = Number(microsOfDay % MICROS_PER_SECOND);
-  const clock = `${pad(Math.floor(totalSeconds / 3600), 2)}:${pad(Math.floor(totalSeconds / 60) % 60, 2)}:${pad(totalSeconds % 60, 2)}`;
-  const nanos = `${pad(micros, 6)}000`;
-  if (fractionDigits !== undefined && fractionDigits >= 1 && fractionDigits <= 9) return `${clock}.${nanos.slice(0, fractionDigits)}`;
-  const trimmed = nanos.replace(/0+$/, '');
-  return trimmed === '' ? clock : `${clock}.${trimmed}`;
+  return formatClockParts(Number(microsOfDay / MICROS_PER_SECOND), Number(microsOfDay % MICROS_PER_SECOND), fractionDigits);
+}
+
+/** formatClock of `secondOfDay` seconds and `micros` microseconds past midnight (0 <= micros < 10^6). */
+export function formatClockParts(secondOfDay: number, micros: number, fractionDigits: number | undefined): string {
+  const clock = `${pad2(Math.floor(secondOfDay / 3600))}:${pad2(Math.floor(secondOfDay / 60) % 60)}:${pad2(secondOfDay % 60)}`;
+  // The nine fraction digits are these six and three zeros; 10^6 + micros has seven digits, the first a 1.
+  const six = String(micros + 1_000_000).slice(1);
+  if (fractionDigits !== undefined && fractionDigits >= 1 && fractionDigits <= 9) {
+    return fractionDigits <= 6 ? `${clock}.${six.slice(0, fractionDigits)}` : `${clock}.${six}${'000'.slice(0, fractionDigits - 6)}`;
+  }
+  if (micros === 0) return clock;
+  return `${clock}.${six.replace(/0+$/, '')}`;
 }
 
 /** `2024-05-01T10:15:30.123456Z`: an instant at UTC in Debezium's ZonedTimestamp form. */
@@ -178,5 +189,5 @@ export function formatZonedTimestamp(epochMicros: bigint, fractionDigits: number
   const days = floorDiv(epochMicros, MICROS_PER_DAY);
   const { year, month, day } = civilFromDays(Number(days));
   const clock = formatClock(epochMicros - days * MICROS_PER_DAY, fractionDigits);
-  return `${isoYear(year)}-${pad(month, 2)}-${pad(day, 2)}T${clock}Z`;
+  return `${isoYear(year)}-${pad2(month)}-${pad2(day)}T${clock}Z`;
 }

@@ -11,9 +11,31 @@ const NUMERIC_PATTERN = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** `1234.50` → BigDecimal 1234.50 (scale 2); `NaN`, `Infinity`, `-Infinity` come back as such. */
 export function parsePgNumeric(text: string): BigDecimal | NumericSpecial {
+  const plain = plainDecimal(text);
+  if (plain !== undefined) return plain;
   if (text === 'NaN' || text === 'Infinity' || text === '-Infinity') return text;
   if (!NUMERIC_PATTERN.test(text)) throw new DataError(`Cannot parse numeric value ${JSON.stringify(text)}`);
   return BigDecimal.parse(text);
+}
+
+/**
+ * The shape PostgreSQL prints numerics in, `-?\d+(\.\d+)?`, read without the two regular expressions of the general
+ * path: BigDecimal.parse gives the same unscaled digits and scale (the fraction's length) for it. Undefined for
+ * any other text.
+ */
+function plainDecimal(text: string): BigDecimal | undefined {
+  const length = text.length;
+  let i = text.charCodeAt(0) === 45 ? 1 : 0;
+  const firstDigit = i;
+  let dot = -1;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 && dot < 0 && i > firstDigit) dot = i;
+    else if (c < 48 || c > 57) return undefined;
+  }
+  if (i === firstDigit || dot === length - 1) return undefined;
+  if (dot < 0) return new BigDecimal(BigInt(text), 0);
+  return new BigDecimal(BigInt(text.slice(0, dot) + text.slice(dot + 1)), length - dot - 1);
 }
 
 /** Java's BigDecimal.stripTrailingZeros: 1.500 → 1.5, 1000 → 1E+3 (scale -3), any zero → 0 (scale 0). */
