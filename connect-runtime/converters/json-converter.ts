@@ -13,7 +13,9 @@
  * Hot-path notes: the envelope prefix is cached per schema object; plain JavaScript values go straight through
  * JSON.stringify, and JSON.parse reads whatever it can read exactly (no integer beyond 2^53; no fraction where a
  * NUMERIC decimal needs its written digits); envelopes whose schema text was seen before skip schema parsing (an
- * LRU of `schemas.cache.size` entries keyed by the schema's JSON text, plus an in-place check against the last one).
+ * LRU of `schemas.cache.size` entries keyed by the schema's JSON text, plus an in-place check against the last one),
+ * and their payload is then read straight along the schema (json-payload-reader.ts), which either gives exactly what
+ * parsing and converting would or leaves the payload to them.
  *
  * Reading is stricter than Kafka where Kafka silently coerces (a string where an INT32 belongs is a DataError
  * naming the field, not 0) and a little more lenient where exactness is not at stake (an integral JSON number
@@ -30,6 +32,7 @@ import { SchemaAndValue } from '../api/schema-and-value';
 import { JsonDataReader } from './json-data-reader';
 import { type DecimalFormat, JsonDataWriter } from './json-data-writer';
 import { type JsonNode, JsonSyntaxError, parseJson, skipJsonValue } from './json-parser';
+import { JsonPayloadReader, NOT_READ } from './json-payload-reader';
 import { isPlainJson, stringifyPlain } from './json-text';
 
 export const JSON_CONVERTER_CLASS = 'org.apache.kafka.connect.json.JsonConverter';
@@ -79,6 +82,7 @@ export class JsonConverter implements Converter, HeaderConverter {
   private cacheSize = 1000;
   private writer = new JsonDataWriter({ decimalFormat: 'BASE64', replaceNullWithDefault: true });
   private reader = new JsonDataReader({ replaceNullWithDefault: true });
+  private payloadReader = new JsonPayloadReader({ replaceNullWithDefault: true });
   private schemaCache = new Map<string, Schema | null>();
   private lastSchemaText: string | undefined;
   private lastSchema: Schema | null | undefined;
@@ -105,6 +109,7 @@ export class JsonConverter implements Converter, HeaderConverter {
     const replaceNullWithDefault = config.getBoolean(JsonConverterConfigKeys.REPLACE_NULL_WITH_DEFAULT) ?? true;
     this.writer = new JsonDataWriter({ decimalFormat, replaceNullWithDefault });
     this.reader = new JsonDataReader({ replaceNullWithDefault });
+    this.payloadReader = new JsonPayloadReader({ replaceNullWithDefault });
     this.schemaCache = new Map();
     this.envelopeHeads = new WeakMap();
     this.lastSchemaText = undefined;
@@ -196,9 +201,23 @@ export class JsonConverter implements Converter, HeaderConverter {
     let end = value.length - 1;
     while (end > prefix.length && isWhitespace(value[end] as number)) end--;
     if (value[end] !== 125) return undefined;
+    // Both ends of the payload are ASCII bytes, so decoding just that range equals decoding all and slicing.
+    const text = value.toString('utf8', prefix.length, end);
+    return this.fromPayload(schema, text);
+  }
+
+  /**
+   * The value of a payload whose schema is known: read along the schema when the fast reader can (it returns the
+   * general path's value or declines, see json-payload-reader.ts), else parsed and converted. Undefined (general
+   * path on the whole envelope) for an empty payload or malformed JSON.
+   */
+  private fromPayload(schema: Schema | null, text: string): SchemaAndValue | undefined {
+    if (schema !== null) {
+      const read = this.payloadReader.read(schema, text);
+      if (read !== NOT_READ) return new SchemaAndValue(schema, read);
+    }
     try {
-      // Both ends of the payload are ASCII bytes, so decoding just that range equals decoding all and slicing.
-      const payload = parseJson(value.toString('utf8', prefix.length, end), schema !== null && this.needsExactFractions(schema));
+      const payload = parseJson(text, schema !== null && this.needsExactFractions(schema));
       if (payload === undefined) return undefined;
       return new SchemaAndValue(schema, schema === null ? payload : this.reader.value(schema, payload));
     } catch (err) {
@@ -235,17 +254,15 @@ export class JsonConverter implements Converter, HeaderConverter {
     let end = text.length - 1;
     while (end > payloadStart && isWhitespace(text.charCodeAt(end))) end--;
     if (text.charCodeAt(end) !== 125) return undefined;
+    let schema: Schema | null;
     try {
-      const schema =
-        sameAsLast && this.lastSchema !== undefined ? this.lastSchema : this.cachedSchema(text.slice(schemaStart, schemaEnd));
-      const payload = parseJson(text.slice(payloadStart, end), schema !== null && this.needsExactFractions(schema));
-      if (payload === undefined) return undefined;
-      return new SchemaAndValue(schema, schema === null ? payload : this.reader.value(schema, payload));
+      schema = sameAsLast && this.lastSchema !== undefined ? this.lastSchema : this.cachedSchema(text.slice(schemaStart, schemaEnd));
     } catch (err) {
       // A malformed envelope (e.g. an extra field after the payload) is reported by the general path.
       if (err instanceof JsonSyntaxError) return undefined;
       throw err;
     }
+    return this.fromPayload(schema, text.slice(payloadStart, end));
   }
 
   private cachedSchema(schemaText: string): Schema | null {

@@ -29,12 +29,48 @@ export interface PlanOptions {
   batchSize: number;
 }
 
-/** The pending write of one row within a segment. */
-interface RowEntry {
-  readonly keyColumns: readonly string[];
-  readonly keyTexts: readonly (string | null)[];
-  readonly values: Map<string, string | null>;
+/**
+ * The pending write of one row within a segment. A row written by one change keeps that change's column and text
+ * arrays as they are (the common case, and no copy): a Map built from them would hold the same columns in the same
+ * order, since a change never names a column twice (the decoder refuses fields that map to one column). Only a
+ * second change to the row overlays them into a Map.
+ */
+class RowEntry {
+  /** The overlaid values once a second change came; insertion order is column order, as applying them one by one. */
+  private merged: Map<string, string | null> | null = null;
   readonly changes: BoundChange[];
+
+  constructor(
+    readonly keyColumns: readonly string[],
+    readonly keyTexts: readonly (string | null)[],
+    private columnList: readonly string[],
+    private textList: readonly (string | null)[],
+    first: BoundChange,
+  ) {
+    this.changes = [first];
+  }
+
+  overlay(c: BoundChange): void {
+    let merged = this.merged;
+    if (merged === null) {
+      merged = new Map();
+      for (let i = 0; i < this.columnList.length; i++) merged.set(this.columnList[i] as string, this.textList[i] ?? null);
+      this.merged = merged;
+    }
+    for (let i = 0; i < c.columns.length; i++) merged.set(c.columns[i] as string, c.texts[i] ?? null);
+    this.changes.push(c);
+  }
+
+  /** The value columns, in the order they were first written. */
+  columns(): readonly string[] {
+    return this.merged === null ? this.columnList : [...this.merged.keys()];
+  }
+
+  /** The texts in the order of columns(). */
+  texts(): readonly (string | null)[] {
+    if (this.merged === null) return this.textList;
+    return [...this.merged.values()];
+  }
 }
 
 class Segment {
@@ -47,6 +83,8 @@ class Segment {
   }
 }
 
+const NO_COLUMNS: readonly string[] = Object.freeze([]);
+
 export function planStatements(changes: readonly BoundChange[], options: PlanOptions): PlannedStatement[] {
   const byTable = new Map<string, BoundChange[]>();
   for (const c of changes) {
@@ -56,7 +94,9 @@ export function planStatements(changes: readonly BoundChange[], options: PlanOpt
   }
   const statements: PlannedStatement[] = [];
   for (const tableChanges of byTable.values()) {
-    for (const segment of segmentsOf(tableChanges, options.insertMode)) statements.push(...segmentStatements(segment, options));
+    for (const segment of segmentsOf(tableChanges, options.insertMode)) {
+      for (const statement of segmentStatements(segment, options)) statements.push(statement);
+    }
   }
   return statements;
 }
@@ -93,18 +133,12 @@ function apply(segment: Segment, c: BoundChange, insertMode: InsertMode): void {
     segment.upserts.delete(c.rowId);
     const pending = segment.deletes.get(c.rowId);
     if (pending !== undefined) pending.changes.push(c);
-    else segment.deletes.set(c.rowId, { keyColumns: c.keyColumns, keyTexts: c.keyTexts, values: new Map(), changes: [c] });
+    else segment.deletes.set(c.rowId, new RowEntry(c.keyColumns, c.keyTexts, NO_COLUMNS, NO_COLUMNS, c));
     return;
   }
   const pending = insertMode === 'insert' ? undefined : segment.upserts.get(c.rowId);
-  if (pending !== undefined) {
-    c.columns.forEach((column, i) => pending.values.set(column, c.texts[i] ?? null));
-    pending.changes.push(c);
-    return;
-  }
-  const values = new Map<string, string | null>();
-  c.columns.forEach((column, i) => values.set(column, c.texts[i] ?? null));
-  segment.upserts.set(c.rowId, { keyColumns: c.keyColumns, keyTexts: c.keyTexts, values, changes: [c] });
+  if (pending !== undefined) pending.overlay(c);
+  else segment.upserts.set(c.rowId, new RowEntry(c.keyColumns, c.keyTexts, c.columns, c.texts, c));
 }
 
 function segmentStatements(segment: Segment, options: PlanOptions): PlannedStatement[] {
@@ -113,28 +147,27 @@ function segmentStatements(segment: Segment, options: PlanOptions): PlannedState
     const t = segment.truncate;
     out.push({ ...truncateStatement(t.table), table: t.table, kind: 'truncate', changes: [t] });
   }
-  for (const group of groupBy(segment.deletes.values(), (e) => e.keyColumns.join('\u0000'))) {
+  const signatures = new SignatureMemo();
+  for (const group of groupBy(segment.deletes.values(), (e) => signatures.of(e.keyColumns, NO_COLUMNS))) {
     const first = group[0] as RowEntry;
     const table = (first.changes[0] as BoundChange).table;
     for (const chunk of chunks(group, rowsPerStatement(table, first.keyColumns, options.batchSize))) {
       const stmt = deleteStatement({ table, keyColumns: first.keyColumns, rows: chunk.map((e) => e.keyTexts) });
-      out.push({ ...stmt, table, kind: 'delete', changes: chunk.flatMap((e) => e.changes) });
+      out.push({ ...stmt, table, kind: 'delete', changes: changesOf(chunk) });
     }
   }
   // Rows writing the same columns (in the same order, which records of one schema share) share statements.
-  const signature = (e: RowEntry): string => `${e.keyColumns.join('\u0000')}\u0001${[...e.values.keys()].join('\u0000')}`;
-  for (const group of groupBy(segment.upserts.values(), signature)) {
+  for (const group of groupBy(segment.upserts.values(), (e) => signatures.of(e.keyColumns, e.columns()))) {
     const first = group[0] as RowEntry;
     const table = (first.changes[0] as BoundChange).table;
-    const valueColumns = [...first.values.keys()];
+    const valueColumns = first.columns();
     const columns = [...first.keyColumns, ...valueColumns];
-    const rowOf = (e: RowEntry): RowTexts => [...e.keyTexts, ...valueColumns.map((c) => e.values.get(c) ?? null)];
     if (options.insertMode === 'update') {
       // Only key columns known: there is nothing to update.
       if (valueColumns.length === 0) continue;
       for (const chunk of chunks(group, rowsPerStatement(table, columns, options.batchSize))) {
         const stmt = updateStatement({ table, keyColumns: first.keyColumns, setColumns: valueColumns, rows: chunk.map(rowOf) });
-        out.push({ ...stmt, table, kind: 'update', changes: chunk.flatMap((e) => e.changes) });
+        out.push({ ...stmt, table, kind: 'update', changes: changesOf(chunk) });
       }
       continue;
     }
@@ -142,10 +175,49 @@ function segmentStatements(segment: Segment, options: PlanOptions): PlannedState
     if (upsert) requireUniqueKey(table, first.keyColumns);
     for (const chunk of chunks(group, rowsPerStatement(table, columns, options.batchSize))) {
       const stmt = insertStatement({ table, columns, rows: chunk.map(rowOf), conflictKey: upsert ? first.keyColumns : undefined });
-      out.push({ ...stmt, table, kind: upsert ? 'upsert' : 'insert', changes: chunk.flatMap((e) => e.changes) });
+      out.push({ ...stmt, table, kind: upsert ? 'upsert' : 'insert', changes: changesOf(chunk) });
     }
   }
   return out;
+}
+
+/**
+ * A row's texts in statement order: key texts, then value texts. Every row of a group has the group's value columns
+ * in the same order (that is what its signature says), so its own texts are already in statement order.
+ */
+function rowOf(e: RowEntry): RowTexts {
+  const keys = e.keyTexts;
+  const values = e.texts();
+  const row = new Array<string | null>(keys.length + values.length);
+  for (let i = 0; i < keys.length; i++) row[i] = keys[i] ?? null;
+  for (let i = 0; i < values.length; i++) row[keys.length + i] = values[i] ?? null;
+  return row;
+}
+
+function changesOf(entries: readonly RowEntry[]): BoundChange[] {
+  const out: BoundChange[] = [];
+  for (const e of entries) for (const c of e.changes) out.push(c);
+  return out;
+}
+
+/**
+ * The grouping key of a row, `key columns \u0001 value columns` (names joined by \u0000). Rows of one schema share
+ * their column arrays (bindChange hands out one array per column list), so the text is built once per array pair
+ * and found again by identity; any other pair is simply built.
+ */
+class SignatureMemo {
+  private lastKey: readonly string[] | null = null;
+  private lastValues: readonly string[] | null = null;
+  private last = '';
+
+  of(keyColumns: readonly string[], valueColumns: readonly string[]): string {
+    if (keyColumns !== this.lastKey || valueColumns !== this.lastValues) {
+      this.last = `${keyColumns.join('\u0000')}\u0001${valueColumns.join('\u0000')}`;
+      this.lastKey = keyColumns;
+      this.lastValues = valueColumns;
+    }
+    return this.last;
+  }
 }
 
 /** ON CONFLICT needs a unique index on exactly the key columns; without one every upsert would fail. */

@@ -24,7 +24,7 @@ import {
 } from '../../../connect-runtime/api';
 import { SLUICE_VERSION } from '../../../connect-runtime/api/version';
 import { writeBatch } from './batch-writer';
-import { bindChange, type BoundChange } from './bind-change';
+import { bindChange, type BoundChange, ColumnLists } from './bind-change';
 import { ChangeDecoder, type ChangeEvent } from './change-event';
 import { planStatements } from './change-plan';
 import { type ConnectionTarget, connectionTarget } from './connection-config';
@@ -156,12 +156,15 @@ export class PostgresSinkTask extends SinkTask {
 
     const tables = await this.prepareTables(client, events);
     const bound: BoundChange[] = [];
+    // One options object for the batch; its column lists make the batch's changes share their column arrays.
+    const bindOptions = { unavailable: this.unavailable as UnavailableValueMatcher, sequence: 0, columnLists: new ColumnLists() };
     let sequence = 0;
     for (const event of events) {
       const table = tables.get(tableKey(event.table));
       if (table === undefined) continue;
       try {
-        bound.push(bindChange(event, table, { unavailable: this.unavailable as UnavailableValueMatcher, sequence: sequence++ }));
+        bindOptions.sequence = sequence++;
+        bound.push(bindChange(event, table, bindOptions));
       } catch (err) {
         const column = err instanceof DataError ? err.field : undefined;
         await onRecordError(event.record, recordError({ record: event.record, table: table.displayName, column, detail: messageOf(err), cause: err }));
@@ -268,8 +271,16 @@ export class PostgresSinkTask extends SinkTask {
   }
 }
 
+/** The last table id seen and its key: the events of a batch mostly share one TableId object (see ChangeDecoder). */
+let lastTableId: TableId | null = null;
+let lastTableKey = '';
+
 function tableKey(id: TableId): string {
-  return `${id.schema ?? ''}\u0000${id.name}`;
+  if (id !== lastTableId) {
+    lastTableKey = `${id.schema ?? ''}\u0000${id.name}`;
+    lastTableId = id;
+  }
+  return lastTableKey;
 }
 
 function messageOf(err: unknown): string {

@@ -48,6 +48,9 @@ export async function prepareTable(options: PrepareTableOptions): Promise<TableI
   }
   if (mode !== 'basic' || upserts.length === 0) return info;
   const existing = info.columns;
+  // Nearly always every column is there already: checking names is all it takes to know (desiredColumns, which
+  // works out each column's type, is pure and would leave nothing missing).
+  if (upserts.every((e) => e.key.every((k) => existing.has(k.column)) && e.values.every((v) => existing.has(v.column)))) return info;
   const missing = desiredColumns(upserts).columns.filter((c) => !existing.has(c.name));
   if (missing.length === 0) return info;
   await runDdl(client, addColumnsSql(info.sqlName, missing));

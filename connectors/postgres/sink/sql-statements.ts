@@ -76,20 +76,48 @@ export function rowsPerStatement(table: TableInfo, columns: readonly string[], b
   return Math.max(1, Math.min(batchSize, Math.floor(MAX_PARAMETERS / Math.max(1, columns.length))));
 }
 
-const NEEDS_ESCAPE = /[\\"]/;
-const ESCAPED = /[\\"]/g;
-
 /** A PostgreSQL array literal of texts: every element quoted (valid for any element type), NULL for null. */
 export function textArrayLiteral(texts: readonly (string | null)[]): string {
-  const parts = new Array<string>(texts.length);
+  let out = '{';
   for (let i = 0; i < texts.length; i++) {
-    const t = texts[i];
-    if (t === null || t === undefined) parts[i] = 'NULL';
-    else parts[i] = NEEDS_ESCAPE.test(t) ? `"${t.replace(ESCAPED, '\\$&')}"` : `"${t}"`;
+    if (i > 0) out += ',';
+    out += arrayElement(texts[i]);
   }
-  return `{${parts.join(',')}}`;
+  return `${out}}`;
 }
 
+/** The literal of column `c` of the rows, as textArrayLiteral of that column (without gathering it first). */
+function columnArrayLiteral(rows: readonly RowTexts[], c: number): string {
+  let out = '{';
+  for (let r = 0; r < rows.length; r++) {
+    if (r > 0) out += ',';
+    out += arrayElement((rows[r] as RowTexts)[c]);
+  }
+  return `${out}}`;
+}
+
+/**
+ * One quoted element: backslashes and quotes escaped with a backslash. Most texts (numbers, names, timestamps) have
+ * neither character and are only wrapped in quotes; the others (JSON, typically) are copied in pieces between the
+ * characters indexOf finds, which measured faster here than a replace with a regular expression or replaceAll.
+ */
+function arrayElement(text: string | null | undefined): string {
+  if (text === null || text === undefined) return 'NULL';
+  let backslash = text.indexOf('\\');
+  let quote = text.indexOf('"');
+  if (backslash < 0 && quote < 0) return `"${text}"`;
+  let out = '"';
+  let copied = 0;
+  while (backslash >= 0 || quote >= 0) {
+    const at = backslash < 0 ? quote : quote < 0 ? backslash : Math.min(backslash, quote);
+    // Everything up to the character, then the escaping backslash; the character itself starts the next piece.
+    out += `${text.slice(copied, at)}\\`;
+    copied = at;
+    if (at === backslash) backslash = text.indexOf('\\', at + 1);
+    else quote = text.indexOf('"', at + 1);
+  }
+  return `${out}${text.slice(copied)}"`;
+}
 
 function keyMatch(keyColumns: readonly string[]): string {
   return keyColumns.map((c) => `__t.${quoteIdentifier(c)} = __v.${quoteIdentifier(c)}`).join(' AND ');
@@ -105,7 +133,7 @@ function relation(table: TableInfo, columns: readonly string[], rows: readonly R
 function rowSource(table: TableInfo, columns: readonly string[], rows: readonly RowTexts[]): { kind: 'unnest' | 'values'; sql: string; params: (string | null)[] } {
   const infos = columns.map((c) => columnOf(table, c));
   if (infos.some(isArrayColumn)) return { kind: 'values', ...valuesList(infos, rows) };
-  const params = infos.map((_, c) => textArrayLiteral(rows.map((r) => r[c] ?? null)));
+  const params = infos.map((_, c) => columnArrayLiteral(rows, c));
   return { kind: 'unnest', sql: `unnest(${infos.map((info, c) => `$${c + 1}::${info.castType}[]`).join(', ')})`, params };
 }
 
