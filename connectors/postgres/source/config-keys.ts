@@ -2,7 +2,11 @@
  * The configuration keys of the PostgreSQL CDC source, spelled as Debezium's PostgresConnector spells them, so that
  * a Debezium JSON config runs unchanged.
  */
+import { PgEventConfigKeys } from '../events';
+
 export const SourceConfigKeys = {
+  // The keys that shape events (topic prefix, type mapping modes, column filters) are the event builder's own.
+  ...PgEventConfigKeys,
   HOSTNAME: 'database.hostname',
   PORT: 'database.port',
   USER: 'database.user',
@@ -11,7 +15,6 @@ export const SourceConfigKeys = {
   SSLMODE: 'database.sslmode',
   CONNECT_TIMEOUT_MS: 'database.connect.timeout.ms',
   INITIAL_STATEMENTS: 'database.initial.statements',
-  TOPIC_PREFIX: 'topic.prefix',
   PLUGIN_NAME: 'plugin.name',
   SLOT_NAME: 'slot.name',
   SLOT_DROP_ON_STOP: 'slot.drop.on.stop',
@@ -24,23 +27,11 @@ export const SourceConfigKeys = {
   SCHEMA_EXCLUDE_LIST: 'schema.exclude.list',
   TABLE_INCLUDE_LIST: 'table.include.list',
   TABLE_EXCLUDE_LIST: 'table.exclude.list',
-  COLUMN_INCLUDE_LIST: 'column.include.list',
-  COLUMN_EXCLUDE_LIST: 'column.exclude.list',
-  MESSAGE_KEY_COLUMNS: 'message.key.columns',
   MESSAGE_PREFIX_INCLUDE_LIST: 'message.prefix.include.list',
   MESSAGE_PREFIX_EXCLUDE_LIST: 'message.prefix.exclude.list',
   SNAPSHOT_MODE: 'snapshot.mode',
   SNAPSHOT_FETCH_SIZE: 'snapshot.fetch.size',
   SNAPSHOT_INCLUDE_COLLECTION_LIST: 'snapshot.include.collection.list',
-  DECIMAL_HANDLING_MODE: 'decimal.handling.mode',
-  TIME_PRECISION_MODE: 'time.precision.mode',
-  BINARY_HANDLING_MODE: 'binary.handling.mode',
-  INTERVAL_HANDLING_MODE: 'interval.handling.mode',
-  HSTORE_HANDLING_MODE: 'hstore.handling.mode',
-  MONEY_FRACTION_DIGITS: 'money.fraction.digits',
-  INCLUDE_UNKNOWN_DATATYPES: 'include.unknown.datatypes',
-  UNAVAILABLE_VALUE_PLACEHOLDER: 'unavailable.value.placeholder',
-  TOMBSTONES_ON_DELETE: 'tombstones.on.delete',
   SKIPPED_OPERATIONS: 'skipped.operations',
   PROVIDE_TRANSACTION_METADATA: 'provide.transaction.metadata',
   EXTENDED_HEADERS_ENABLED: 'extended.headers.enabled',
