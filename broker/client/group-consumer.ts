@@ -145,6 +145,19 @@ export class GroupConsumer {
     return this.fetcher.position(topic, partition);
   }
 
+  /** Stops fetching the given assigned partitions until resumed; a rebalance forgets the pause, as in Kafka. */
+  pause(partitions: readonly TopicPartition[]): void {
+    for (const tp of partitions) this.fetcher.pause(tp.topic, tp.partition);
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    for (const tp of partitions) this.fetcher.resume(tp.topic, tp.partition);
+  }
+
+  paused(): TopicPartition[] {
+    return this.assignment().filter((tp) => this.fetcher.isPaused(tp.topic, tp.partition));
+  }
+
   seek(topic: string, partition: number, offset: number): void {
     if (this.fetcher.position(topic, partition) === undefined) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${topic}-${partition} is not assigned to this consumer`);
     this.fetcher.seek(topic, partition, offset);

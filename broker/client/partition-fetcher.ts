@@ -43,6 +43,8 @@ export interface FetchedRecords {
 
 interface PartitionState {
   position: number;
+  /** Left out of fetches until resumed (Kafka's consumer pause). */
+  paused?: boolean;
   highWatermark?: number;
   fetchSize?: number;
 }
@@ -51,6 +53,8 @@ const MAX_PARTITION_FETCH = 64 * 1024 * 1024;
 
 export class PartitionFetcher {
   private readonly state = new Map<string, Map<number, PartitionState>>();
+  /** Fetch rounds so far, for taking turns at the head of the request. */
+  private rounds = 0;
 
   constructor(
     private readonly client: KafkaClient,
@@ -112,14 +116,37 @@ export class PartitionFetcher {
     this.state.clear();
   }
 
-  /** One fetch round over every partition that has a position. */
+  /** Stops fetching a partition, keeping its position; a partition without a position is ignored. */
+  pause(topic: string, partition: number): void {
+    const s = this.state.get(topic)?.get(partition);
+    if (s) s.paused = true;
+  }
+
+  resume(topic: string, partition: number): void {
+    const s = this.state.get(topic)?.get(partition);
+    if (s) s.paused = false;
+  }
+
+  isPaused(topic: string, partition: number): boolean {
+    return this.state.get(topic)?.get(partition)?.paused === true;
+  }
+
+  /** One fetch round over every partition that has a position and is not paused. */
   async poll(opts: { maxWaitMs?: number; signal?: AbortSignal } = {}): Promise<FetchedRecords[]> {
     const signal = opts.signal ?? this.opts.signal;
     const requests: FetchPartitionRequest[] = [];
     for (const [topic, parts] of this.state) {
-      for (const [partition, s] of parts) requests.push({ topic, partition, offset: s.position, maxBytes: s.fetchSize ?? this.opts.partitionMaxBytes ?? 1048576 });
+      for (const [partition, s] of parts) {
+        if (!s.paused) requests.push({ topic, partition, offset: s.position, maxBytes: s.fetchSize ?? this.opts.partitionMaxBytes ?? 1048576 });
+      }
     }
-    if (requests.length === 0) return [];
+    if (requests.length === 0) {
+      // All paused: wait as a fetch with nothing to return would, so that a polling loop does not spin.
+      if (this.size > 0) await sleep(opts.maxWaitMs ?? this.opts.maxWaitMs ?? 500, undefined, { signal });
+      return [];
+    }
+    // Only the first partition is sure to get a batch larger than its share (KIP-74): take turns at being first.
+    rotate(requests, this.rounds++);
     const results = await this.client.fetch({
       partitions: requests,
       maxWaitMs: opts.maxWaitMs ?? this.opts.maxWaitMs ?? 500,
@@ -185,4 +212,10 @@ export class PartitionFetcher {
 
 function key(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
+}
+
+/** Moves the first `by % length` entries to the end, in place. */
+function rotate<T>(list: T[], by: number): void {
+  const n = by % list.length;
+  if (n > 0) list.push(...list.splice(0, n));
 }

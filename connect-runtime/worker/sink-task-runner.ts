@@ -15,6 +15,7 @@ import {
   type TopicPartition,
 } from '../api';
 import type { GroupConsumer } from '../../broker/client/group-consumer';
+import type { FetchedRecords } from '../../broker/client/partition-fetcher';
 import type { ConsumedRecord } from '../../broker/client/record-batch-reader';
 import { SKIPPED, type ConsumedCoordinates, type ErrorHandler } from './error-handler';
 import { failedSinkStage, toSinkRecord } from './record-conversion';
@@ -31,6 +32,13 @@ export interface SinkTaskRunnerOptions extends TaskRunnerBase {
 
 const POLL_WAIT_MS = 500;
 
+/** Records ready for put(), with the positions a commit may store once it returned. */
+interface PutBatch {
+  records: SinkRecord[];
+  positions: [TopicPartition, number][];
+  topics: Set<string>;
+}
+
 export class SinkTaskRunner {
   private readonly abort = new AbortController();
   private paused = false;
@@ -45,6 +53,11 @@ export class SinkTaskRunner {
   private consumedOf: WeakMap<SinkRecord, ConsumedCoordinates> | null;
   /** An errant record the task reported that errors.tolerance=none does not allow: the task fails after put. */
   private reportedFailure: Error | null = null;
+  /** The put under way, resolving to its error (or null); never rejects, so nothing is left unhandled. */
+  private putInFlight: Promise<Error | null> | null = null;
+  /** context.offset calls so far, and the count at each partition's latest one. */
+  private seekCount = 0;
+  private readonly lastSeekOf = new TopicPartitionMap<number>();
 
   constructor(private readonly opts: SinkTaskRunnerOptions) {
     this.consumedOf = opts.errors.deadLetterTopic !== '' ? new WeakMap() : null;
@@ -70,6 +83,8 @@ export class SinkTaskRunner {
    */
   async onPartitionsRevoked(partitions: { topic: string; partition: number }[]): Promise<void> {
     if (partitions.length === 0) return;
+    // The put under way must end first: its offsets are part of what is committed, and close() may not overlap it.
+    await this.putInFlight;
     await this.commit().catch((err: unknown) => this.opts.logger.warn({ err, task: this.opts.taskId }, 'committing offsets of revoked partitions failed'));
     const tps = partitions.map((p) => topicPartition(p.topic, p.partition));
     for (const tp of tps) this.current.delete(tp);
@@ -77,7 +92,21 @@ export class SinkTaskRunner {
   }
 
   async onPartitionsAssigned(partitions: { topic: string; partition: number }[]): Promise<void> {
+    // The consumer forgets pauses in a rebalance; the task's and the connector's still hold.
+    this.applyPauses();
     await this.opts.task.open(partitions.map((p) => topicPartition(p.topic, p.partition)));
+  }
+
+  /**
+   * Makes the consumer fetch exactly what may be handed over: nothing while the connector is paused, else every
+   * assigned partition but those the task paused. Records of a paused partition then stay in the log, unread.
+   */
+  private applyPauses(): void {
+    const { consumer } = this.opts;
+    const assigned = consumer.assignment();
+    const held = (tp: { topic: string; partition: number }) => this.paused || this.pausedPartitions.has(topicPartition(tp.topic, tp.partition));
+    consumer.pause(assigned.filter(held));
+    consumer.resume(assigned.filter((tp) => !held(tp)));
   }
 
   private async run(): Promise<void> {
@@ -86,10 +115,12 @@ export class SinkTaskRunner {
       task.initialize(this.context());
       await task.start(this.opts.config, this.abort.signal);
       listener.onRunning(taskId);
-      await this.loop().catch((err: unknown) => {
-        // A poll interrupted by stop() may throw; anything else is the task failing.
+      // A poll or put interrupted by stop() may throw; anything else is the task failing.
+      const unlessStopping = (err: unknown): void => {
         if (!this.abort.signal.aborted) throw err;
-      });
+      };
+      await this.loop().catch(unlessStopping);
+      await this.settle().catch(unlessStopping);
       await this.commit();
     } catch (err) {
       this.opts.logger.error({ err, task: taskId }, 'sink task failed');
@@ -101,15 +132,22 @@ export class SinkTaskRunner {
     await this.shutdown(true);
   }
 
+  /**
+   * Poll, convert, put. The put of one batch overlaps the poll and conversion of the next (the database works while
+   * this thread decodes), but puts never overlap one another and the task sees them in order. Whatever the task
+   * asked for during a put (pause, a new offset) is applied to the next batch before it is handed over.
+   */
   private async loop(): Promise<void> {
     const { consumer, offsetFlushIntervalMs, listener, taskId } = this.opts;
     let lastCommit = Date.now();
     let reportedPause = false;
     while (!this.abort.signal.aborted) {
       if (this.paused !== reportedPause) {
+        await this.settle();
+        reportedPause = this.paused;
+        this.applyPauses();
         if (this.paused) listener.onPaused(taskId);
         else listener.onRunning(taskId);
-        reportedPause = this.paused;
       }
       if (this.paused) {
         // Keep the membership alive (poll heartbeats) while handing nothing to the task.
@@ -117,43 +155,103 @@ export class SinkTaskRunner {
         await new Promise((r) => setTimeout(r, POLL_WAIT_MS));
         continue;
       }
-      const fetched = (await consumer.poll({ maxWaitMs: POLL_WAIT_MS, signal: this.abort.signal })).filter((part) => {
-        const tp = topicPartition(part.topic, part.partition);
-        if (!this.pausedPartitions.has(tp)) return true;
-        // Paused by the task: read these again once it resumes the partition.
-        const first = part.records[0];
-        if (first) consumer.seek(part.topic, part.partition, first.offset);
-        return false;
-      });
-      const batch: SinkRecord[] = [];
-      for (const part of fetched) {
-        for (const record of part.records) {
-          let sinkRecord: SinkRecord | null;
-          try {
-            sinkRecord = this.toConnect(part.topic, part.partition, record);
-          } catch (err) {
-            sinkRecord = await this.recover(err, part.topic, part.partition, record);
-          }
-          if (sinkRecord !== null) batch.push(sinkRecord);
-        }
-      }
-      if (batch.length > 0) {
-        for (const part of fetched) if (part.records.length > 0) this.opts.onTopic?.(part.topic);
-        this.opts.metrics.recordsIn += batch.length;
-        await this.put(batch);
-        this.opts.metrics.recordsOut += batch.length;
-        this.opts.metrics.uncommitted += batch.length;
-      }
-      for (const part of fetched) {
-        const last = part.records[part.records.length - 1];
-        if (last) this.current.set(topicPartition(part.topic, part.partition), { offset: last.offset + 1 });
-      }
+      // While a put is out, a poll that finds nothing need not wait long: the put's end may bring a commit.
+      const fetched = await consumer.poll({ maxWaitMs: this.putInFlight ? 0 : POLL_WAIT_MS, signal: this.abort.signal });
+      const seeksAtFetch = this.seekCount;
+      const converted = await this.convert(fetched);
+      await this.settle();
+      const ready = this.handOverable(fetched, converted, seeksAtFetch);
+      if (ready.records.length > 0) this.startPut(ready);
+      else this.advance(ready.positions);
       if (this.commitRequested || Date.now() - lastCommit >= offsetFlushIntervalMs) {
+        await this.settle();
         this.commitRequested = false;
         await this.commit();
         lastCommit = Date.now();
       }
     }
+    await this.settle();
+  }
+
+  /** Converts every fetched record; the result keeps each partition's records apart. */
+  private async convert(fetched: FetchedRecords[]): Promise<SinkRecord[][]> {
+    const out: SinkRecord[][] = [];
+    for (const part of fetched) {
+      const records: SinkRecord[] = [];
+      for (const record of part.records) {
+        let sinkRecord: SinkRecord | null;
+        try {
+          sinkRecord = this.toConnect(part.topic, part.partition, record);
+        } catch (err) {
+          sinkRecord = await this.recover(err, part.topic, part.partition, record);
+        }
+        if (sinkRecord !== null) records.push(sinkRecord);
+      }
+      out.push(records);
+    }
+    return out;
+  }
+
+  /**
+   * The converted records the task may have now, and the next position of each partition they came from. A partition
+   * the task paused since is seeked back to its first fetched record (read again once resumed); one the task gave a
+   * new offset since the fetch (context.offset) is dropped, the consumer already being at that offset.
+   */
+  private handOverable(fetched: FetchedRecords[], converted: SinkRecord[][], seeksAtFetch: number): PutBatch {
+    const records: SinkRecord[] = [];
+    const positions: [TopicPartition, number][] = [];
+    const topics = new Set<string>();
+    const reseeked = this.seekCount !== seeksAtFetch ? this.seekedSince(seeksAtFetch) : null;
+    fetched.forEach((part, i) => {
+      const first = part.records[0];
+      const last = part.records[part.records.length - 1];
+      if (!first || !last) return;
+      const tp = topicPartition(part.topic, part.partition);
+      if (reseeked?.has(tp)) return;
+      if (this.pausedPartitions.has(tp)) {
+        this.opts.consumer.seek(part.topic, part.partition, first.offset);
+        return;
+      }
+      topics.add(part.topic);
+      for (const r of converted[i] as SinkRecord[]) records.push(r);
+      positions.push([tp, last.offset + 1]);
+    });
+    return { records, positions, topics };
+  }
+
+  /** Partitions given a new offset by the task after the `since`-th seek. */
+  private seekedSince(since: number): TopicPartitionMap<true> {
+    const out = new TopicPartitionMap<true>();
+    for (const [tp, at] of this.lastSeekOf) if (at > since) out.set(tp, true);
+    return out;
+  }
+
+  /** Hands a batch to the task; its offsets become committable when put returns. settle() awaits it. */
+  private startPut(batch: PutBatch): void {
+    for (const topic of batch.topics) this.opts.onTopic?.(topic);
+    this.opts.metrics.recordsIn += batch.records.length;
+    this.putInFlight = this.put(batch.records).then(
+      () => {
+        this.opts.metrics.recordsOut += batch.records.length;
+        this.opts.metrics.uncommitted += batch.records.length;
+        this.advance(batch.positions);
+        return null;
+      },
+      (err: unknown) => err as Error,
+    );
+  }
+
+  private advance(positions: [TopicPartition, number][]): void {
+    for (const [tp, offset] of positions) this.current.set(tp, { offset });
+  }
+
+  /** Waits for the put in flight, if any; throws what it threw. */
+  private async settle(): Promise<void> {
+    const inFlight = this.putInFlight;
+    if (inFlight === null) return;
+    const failure = await inFlight;
+    this.putInFlight = null;
+    if (failure) throw failure;
   }
 
   /** Converts and transforms one consumed record; null when a transformation dropped it. Throws what a stage threw. */
@@ -246,7 +344,10 @@ export class SinkTaskRunner {
       configs: () => this.opts.config,
       offset: (first: TopicPartition | Iterable<readonly [TopicPartition, number]>, offset?: number) => {
         const entries = offset === undefined ? [...(first as Iterable<readonly [TopicPartition, number]>)] : [[first as TopicPartition, offset] as const];
-        for (const [tp, o] of entries) consumer.seek(tp.topic, tp.partition, o);
+        for (const [tp, o] of entries) {
+          consumer.seek(tp.topic, tp.partition, o);
+          this.lastSeekOf.set(tp, ++this.seekCount);
+        }
       },
       timeout: (ms: number) => {
         this.retryAfterMs = Math.max(0, ms);
@@ -254,9 +355,11 @@ export class SinkTaskRunner {
       assignment: () => consumer.assignment().map((p) => topicPartition(p.topic, p.partition)),
       pause: (...partitions: TopicPartition[]) => {
         for (const tp of partitions) this.pausedPartitions.set(tp, true);
+        this.applyPauses();
       },
       resume: (...partitions: TopicPartition[]) => {
         for (const tp of partitions) this.pausedPartitions.delete(tp);
+        this.applyPauses();
       },
       requestCommit: () => {
         this.commitRequested = true;
