@@ -4,10 +4,11 @@
  * lingered `lingerMs`, and sealed batches are sent with up to `maxInFlight` Produce requests
  * outstanding, each carrying at most one batch per partition. Memory held by unacknowledged batches
  * is bounded by `bufferMemory`: `send` returns a promise to wait on only when that is exhausted.
+ * The buffers of acknowledged batches are written again by later ones (see BatchBufferPool).
  * The first delivery error fails the producer: later sends and `flush` throw it.
  */
 import type { KafkaClient } from './kafka-client';
-import { RecordBatchBuilder, type RecordInput } from './record-batch-builder';
+import { BatchBufferPool, RecordBatchBuilder, type RecordInput } from './record-batch-builder';
 import { StickyPartitioner, partitionForKey } from './partitioner';
 
 export interface ProducerOptions {
@@ -94,6 +95,7 @@ export class Producer {
   private readonly bufferMemory: number;
   private readonly maxQueued: number;
   private readonly timeoutMs: number;
+  private readonly bufferPool: BatchBufferPool | null;
 
   constructor(
     private readonly client: KafkaClient,
@@ -107,6 +109,10 @@ export class Producer {
     this.bufferMemory = opts.bufferMemory ?? 32 * 1024 * 1024;
     this.maxQueued = Math.max(1, opts.maxQueuedBatches ?? 4 * this.maxInFlight);
     this.timeoutMs = opts.timeoutMs ?? 30000;
+    // Room for as many spare buffers as batches can wait for an answer at once, which a busy
+    // producer keeps in use anyway. None with acks=0: a request is done once the socket took it,
+    // while its bytes may still wait in the socket's buffer.
+    this.bufferPool = this.acks === 0 ? null : new BatchBufferPool(this.maxQueued + this.maxInFlight);
   }
 
   /** The first delivery error, if any. */
@@ -172,7 +178,7 @@ export class Producer {
     let batch = perTopic.get(partition);
     if (!batch) {
       batch = {
-        builder: new RecordBatchBuilder({ compression: this.opts.compression, initialCapacity: this.batchSize + 1024 }),
+        builder: new RecordBatchBuilder({ compression: this.opts.compression, initialCapacity: this.batchSize + 1024, bufferPool: this.bufferPool ?? undefined }),
         appendTimes: this.opts.trackLatency ? [] : null,
         openedAt: Date.now(),
       };
@@ -271,6 +277,8 @@ export class Producer {
         const b = batches[i] as SealedBatch;
         if (r.error) this.failure ??= r.error;
         this.opts.onBatchAcked?.({ topic: b.topic, partition: b.partition, baseOffset: r.baseOffset, recordCount: b.recordCount, bytes: b.buffer.length, appendTimes: b.appendTimes, error: r.error });
+        // Acknowledged, so the broker has read the whole request: nothing holds the batch's memory now.
+        if (!r.error) this.bufferPool?.release(b.buffer);
       });
     } catch (err) {
       this.failure ??= err as Error;

@@ -34,6 +34,8 @@ export interface RecordBatchOptions {
   transactional?: boolean;
   /** Initial buffer size; the buffer grows as records are appended. */
   initialCapacity?: number;
+  /** Where batch buffers come from, so that those of sent batches can be written again. */
+  bufferPool?: BatchBufferPool;
 }
 
 const TRANSACTIONAL_BIT = 0x10;
@@ -84,8 +86,74 @@ function writeVarlong(buf: Buffer, pos: number, n: number): number {
   return pos;
 }
 
-/** Scratch for header-key byte lengths, reused across records (sized on demand). */
-let headerKeyLengths = new Int32Array(16);
+/** A length-prefixed byte field (-1 for null), copied with Uint8Array#set, which costs less per call than Buffer#copy. */
+function writeBytes(buf: Buffer, pos: number, bytes: Uint8Array | null): number {
+  if (bytes === null) return writeVarint(buf, pos, -1);
+  const at = writeVarint(buf, pos, bytes.length);
+  buf.set(bytes, at);
+  return at + bytes.length;
+}
+
+/**
+ * UTF-8 bytes of the header keys met so far. A producer repeats a handful of keys on every record,
+ * and measuring then encoding a string costs more than looking it up; the bound keeps keys made up
+ * per record from growing the cache without end.
+ */
+const headerKeyBytes = new Map<string, Buffer>();
+const HEADER_KEY_CACHE_LIMIT = 1024;
+
+function encodedHeaderKey(key: string): Buffer {
+  let bytes = headerKeyBytes.get(key);
+  if (bytes === undefined) {
+    if (headerKeyBytes.size >= HEADER_KEY_CACHE_LIMIT) headerKeyBytes.clear();
+    bytes = Buffer.from(key, 'utf8');
+    headerKeyBytes.set(key, bytes);
+  }
+  return bytes;
+}
+
+/** The encoded keys of the record being appended, between sizing it and writing it. */
+const recordHeaderKeys: Buffer[] = [];
+
+/**
+ * A size an eighth larger, in whole pages: the next batches' buffers are asked for at the size the
+ * last one ended up at, which varies by a record or so from batch to batch.
+ */
+function withHeadroom(size: number): number {
+  return Math.ceil((size + (size >> 3)) / 4096) * 4096;
+}
+
+/**
+ * Spare batch buffers. Writing into a freshly allocated buffer of a few hundred KB page-faults on
+ * every 4 KB, which costs several times the copy itself, and the memory goes back to the system
+ * when it is collected; a producer that returns the buffers of answered batches has the next batches
+ * written into memory that is already mapped. Only buffers this pool allocated are taken back, so a
+ * slice of Node's shared buffer pool can never be handed out twice.
+ */
+export class BatchBufferPool {
+  private readonly spares: Buffer[] = [];
+  private readonly allocated = new WeakSet<ArrayBuffer>();
+
+  constructor(private readonly maxSpares = 4) {}
+
+  /** A buffer of at least `size` bytes, with arbitrary contents. */
+  take(size: number): Buffer {
+    const spare = this.spares.pop();
+    // One producer's builders ask for about one size; a spare too small for it is let go.
+    if (spare !== undefined && spare.length >= size) return spare;
+    const fresh = Buffer.allocUnsafeSlow(withHeadroom(size));
+    this.allocated.add(fresh.buffer);
+    return fresh;
+  }
+
+  /** Takes back the memory of a built batch that nothing reads any more. */
+  release(batch: Buffer): void {
+    const memory = batch.buffer;
+    if (this.spares.length >= this.maxSpares || !(memory instanceof ArrayBuffer) || !this.allocated.has(memory)) return;
+    if (this.spares.some((spare) => spare.buffer === memory)) return;
+    this.spares.push(Buffer.from(memory));
+  }
+}
 
 export class RecordBatchBuilder {
   private buf: Buffer;
@@ -99,6 +167,9 @@ export class RecordBatchBuilder {
   private readonly producerEpoch: number;
   private readonly baseSequence: number;
   private readonly initialCapacity: number;
+  private readonly pool: BatchBufferPool | null;
+  /** Largest record of the open batch, for sizing the buffer of the next one. */
+  private largestRecord = 0;
 
   constructor(opts: RecordBatchOptions = {}) {
     const c = opts.compression ?? 0;
@@ -109,7 +180,8 @@ export class RecordBatchBuilder {
     this.producerEpoch = opts.producerEpoch ?? -1;
     this.baseSequence = opts.baseSequence ?? -1;
     this.initialCapacity = Math.max(BATCH_OVERHEAD + 64, opts.initialCapacity ?? 16 * 1024);
-    this.buf = Buffer.allocUnsafe(this.initialCapacity);
+    this.pool = opts.bufferPool ?? null;
+    this.buf = this.allocate(this.initialCapacity);
   }
 
   get count(): number {
@@ -145,48 +217,29 @@ export class RecordBatchBuilder {
     body += value === null ? 1 : varintSize(value.length) + value.length;
     body += varintSize(headerCount);
     if (headers && headerCount > 0) {
-      if (headerKeyLengths.length < headerCount) headerKeyLengths = new Int32Array(headerCount * 2);
       for (let i = 0; i < headerCount; i++) {
         const h = headers[i] as RecordHeader;
         const hv = h[1];
-        const n = Buffer.byteLength(h[0], 'utf8');
-        headerKeyLengths[i] = n;
-        body += varintSize(n) + n + (hv === null ? 1 : varintSize(hv.length) + hv.length);
+        const hk = encodedHeaderKey(h[0]);
+        recordHeaderKeys[i] = hk;
+        body += varintSize(hk.length) + hk.length + (hv === null ? 1 : varintSize(hv.length) + hv.length);
       }
     }
     this.ensure(5 + body);
+    if (5 + body > this.largestRecord) this.largestRecord = 5 + body;
 
     const buf = this.buf;
     let p = writeVarint(buf, this.pos, body);
     buf[p++] = 0; // record attributes: unused
     p = writeVarlong(buf, p, timestampDelta);
     p = writeVarint(buf, p, offsetDelta);
-    if (key === null) {
-      buf[p++] = 1; // zig-zag of -1
-    } else {
-      p = writeVarint(buf, p, key.length);
-      p += key.copy(buf, p);
-    }
-    if (value === null) {
-      buf[p++] = 1;
-    } else {
-      p = writeVarint(buf, p, value.length);
-      p += value.copy(buf, p);
-    }
+    p = writeBytes(buf, p, key);
+    p = writeBytes(buf, p, value);
     p = writeVarint(buf, p, headerCount);
     if (headers) {
       for (let i = 0; i < headerCount; i++) {
-        const h = headers[i] as RecordHeader;
-        const hv = h[1];
-        const n = headerKeyLengths[i] as number;
-        p = writeVarint(buf, p, n);
-        p += buf.write(h[0], p, n, 'utf8');
-        if (hv === null) {
-          buf[p++] = 1;
-        } else {
-          p = writeVarint(buf, p, hv.length);
-          p += hv.copy(buf, p);
-        }
+        p = writeBytes(buf, p, recordHeaderKeys[i] as Buffer);
+        p = writeBytes(buf, p, (headers[i] as RecordHeader)[1]);
       }
     }
     this.pos = p;
@@ -205,7 +258,7 @@ export class RecordBatchBuilder {
       if (this.pos * 2 >= this.buf.length) {
         // Mostly full: hand the buffer over and start the next batch in a fresh one.
         out = this.buf.subarray(0, this.pos);
-        this.buf = Buffer.allocUnsafe(this.initialCapacity);
+        this.buf = this.allocate(this.nextCapacity());
       } else {
         // Mostly empty: copy out the used part and keep the big buffer for the next batch.
         out = Buffer.allocUnsafe(this.pos);
@@ -227,6 +280,22 @@ export class RecordBatchBuilder {
     this.records = 0;
     this.baseTimestamp = -1;
     this.maxTimestamp = -1;
+    this.largestRecord = 0;
+  }
+
+  /**
+   * A batch is sealed by the record that takes it past the batch size, so a full batch ends up to a
+   * record larger than that. The next buffer leaves room for one more record as large as this
+   * batch's largest, or the last append of every batch would grow the buffer (doubling it and copying
+   * the whole batch); at most twice the initial size, so that one outsized record does not make every
+   * later buffer as large.
+   */
+  private nextCapacity(): number {
+    return Math.max(this.initialCapacity, Math.min(this.pos + this.largestRecord, 2 * this.initialCapacity));
+  }
+
+  private allocate(size: number): Buffer {
+    return this.pool ? this.pool.take(size) : Buffer.allocUnsafe(size);
   }
 
   private writeHeader(out: Buffer): void {
@@ -249,8 +318,9 @@ export class RecordBatchBuilder {
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    const grown = this.allocate(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(grown, 0, 0, this.pos);
+    this.pool?.release(this.buf);
     this.buf = grown;
   }
 }

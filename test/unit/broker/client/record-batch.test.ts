@@ -1,7 +1,8 @@
+import { inspect } from 'node:util';
 import zlib from 'node:zlib';
 import { decompress, loadCompression } from '../../../../broker/client/compression';
-import { RecordBatchBuilder, buildRecordBatch, type RecordInput } from '../../../../broker/client/record-batch-builder';
-import { CorruptRecordError, batchesOf, nextOffsetAfter, readRecords } from '../../../../broker/client/record-batch-reader';
+import { BatchBufferPool, RecordBatchBuilder, buildRecordBatch, type RecordInput } from '../../../../broker/client/record-batch-builder';
+import { CorruptRecordError, batchesOf, decodeRecords, nextOffsetAfter, readRecords } from '../../../../broker/client/record-batch-reader';
 import { Offset, assignOffset, checkCrc, readBatchHeader, validateProducedBatch } from '../../../../broker/protocol/record-batch';
 
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
@@ -99,6 +100,148 @@ describe('RecordBatch v2 builder and reader', () => {
     const [r] = [...readRecords(batch)];
     expect(r?.key).toBeNull();
     expect(r?.value).toBeNull();
+  });
+});
+
+describe('bytes on the wire', () => {
+  // Written by an earlier version of the builder and checked against kafkajs: any change here changes what brokers receive.
+  const GOLDEN =
+    '000000000000000000000083ffffffff02a5d485690000000000020000018bcfe568000000018bcfe56807ffffffffffffffffffffffffffff000000034a000000046b310a68656c6c6f041074726163652d69640661626312c3bc6ec3af636f6465010c000e020101004800130400287878787878787878787878787878787878787878021074726163652d696400';
+  const records: RecordInput[] = [
+    { key: Buffer.from('k1'), value: Buffer.from('hello'), headers: [['trace-id', Buffer.from('abc')], ['ünïcode', null]], timestamp: 1700000000000 },
+    { key: null, value: null, timestamp: 1700000000007 },
+    { key: Buffer.alloc(0), value: Buffer.from('x'.repeat(20)), headers: [['trace-id', Buffer.from('')]], timestamp: 1699999999990 },
+  ];
+
+  test('a batch is byte for byte what it always was', () => {
+    expect(buildRecordBatch(records).toString('hex')).toBe(GOLDEN);
+  });
+
+  test('the same bytes from a reused builder writing into recycled buffers', () => {
+    const pool = new BatchBufferPool();
+    const builder = new RecordBatchBuilder({ initialCapacity: 128, bufferPool: pool });
+    for (let round = 0; round < 5; round++) {
+      // Garbage first, so that a recycled buffer holds stale bytes where the next batch goes.
+      for (let i = 0; i < 50; i++) builder.append({ key: Buffer.alloc(7, 0xee), value: Buffer.alloc(31, 0xdd), headers: [['junk', Buffer.alloc(3, 0xcc)]], timestamp: i });
+      pool.release(builder.build());
+      for (const r of records) builder.append(r);
+      const batch = builder.build();
+      expect(batch.toString('hex')).toBe(GOLDEN);
+      pool.release(batch);
+    }
+  });
+});
+
+describe('batch buffers', () => {
+  const value = Buffer.alloc(4000, 0x61);
+
+  /** Appends like the Producer: seal once the batch reaches batchSize. */
+  function fill(builder: RecordBatchBuilder, batchSize: number, batches: number): Buffer[] {
+    const out: Buffer[] = [];
+    for (let i = 0; out.length < batches; i++) {
+      builder.append({ key: null, value: value.subarray(0, 3500 + ((i * 37) % 500)), timestamp: i });
+      if (builder.sizeInBytes >= batchSize) out.push(builder.build());
+    }
+    return out;
+  }
+
+  test('a full batch leaves room for its last record in the next buffer, so only the first batch grows', () => {
+    const allocations = jest.spyOn(Buffer, 'allocUnsafe');
+    try {
+      const builder = new RecordBatchBuilder({ initialCapacity: 65536 + 1024 });
+      const batches = fill(builder, 65536, 20);
+      // The initial buffer, one growth in the first batch, then one buffer per batch.
+      expect(allocations).toHaveBeenCalledTimes(1 + 1 + 20);
+      for (const b of batches) expect(checkCrc(b, 0, b.length)).toBe(true);
+    } finally {
+      allocations.mockRestore();
+    }
+  });
+
+  test('one outsized record does not make every later buffer as large', () => {
+    const builder = new RecordBatchBuilder({ initialCapacity: 16384 });
+    builder.append({ key: null, value: Buffer.alloc(1 << 20), timestamp: 1 });
+    const allocations = jest.spyOn(Buffer, 'allocUnsafe');
+    try {
+      expect(builder.build().length).toBeGreaterThan(1 << 20);
+      expect(allocations).toHaveBeenCalledWith(2 * 16384);
+    } finally {
+      allocations.mockRestore();
+    }
+  });
+
+  test('with a pool, whose buffers have headroom, no batch grows', () => {
+    const pool = new BatchBufferPool();
+    const take = jest.spyOn(pool, 'take');
+    const builder = new RecordBatchBuilder({ initialCapacity: 65536 + 1024, bufferPool: pool });
+    fill(builder, 65536, 20);
+    expect(take).toHaveBeenCalledTimes(1 + 20);
+  });
+
+  test('released buffers are written again; the batches built in them read back whole', () => {
+    const pool = new BatchBufferPool(2);
+    const builder = new RecordBatchBuilder({ initialCapacity: 65536 + 1024, bufferPool: pool });
+    const memory = new Set<ArrayBufferLike>();
+    for (let round = 0; round < 10; round++) {
+      const [batch] = fill(builder, 65536, 1) as [Buffer];
+      memory.add(batch.buffer);
+      expect(checkCrc(batch, 0, batch.length)).toBe(true);
+      expect([...readRecords(batch)].every((r) => r.value?.every((b) => b === 0x61))).toBe(true);
+      pool.release(batch);
+    }
+    expect(memory.size).toBeLessThanOrEqual(3);
+  });
+
+  test('the pool keeps only its own buffers, each once, and no more than it may', () => {
+    const pool = new BatchBufferPool(2);
+    pool.release(Buffer.allocUnsafe(100_000)); // not the pool's
+    pool.release(Buffer.from('a slice of the shared pool'));
+    const a = pool.take(1000);
+    expect(pool.take(1000).buffer).not.toBe(a.buffer); // nothing spare yet
+    pool.release(a.subarray(0, 10));
+    pool.release(a.subarray(0, 20)); // the same memory again
+    const again = pool.take(1000);
+    expect(again.buffer).toBe(a.buffer);
+    expect(again.length).toBe(a.buffer.byteLength);
+    expect(pool.take(1000).buffer).not.toBe(a.buffer); // it was kept once
+    const many = [pool.take(10), pool.take(10), pool.take(10)];
+    for (const b of many) pool.release(b);
+    expect(new Set([pool.take(10).buffer, pool.take(10).buffer, pool.take(10).buffer]).size).toBe(3);
+  });
+
+  test('a spare too small for what is asked is not handed out', () => {
+    const pool = new BatchBufferPool();
+    const small = pool.take(1000);
+    pool.release(small);
+    const big = pool.take(small.length + 1);
+    expect(big.length).toBeGreaterThan(small.length);
+  });
+
+  test('header keys are encoded right however many distinct ones there are', () => {
+    const keys = Array.from({ length: 2500 }, (_, i) => `k-${i}-ü`); // more than the encoder keeps
+    const batch = buildRecordBatch(keys.map((k) => ({ key: null, value: null, headers: [[k, null], ['fixed', null]], timestamp: 1 })));
+    const read = [...readRecords(batch)];
+    expect(read.map((r) => r.headers.map(([k]) => k).join('|'))).toEqual(keys.map((k) => `${k}|fixed`));
+  });
+});
+
+describe('decoded records', () => {
+  test('keys, values and header values are Buffers over the fetched bytes', () => {
+    const batch = buildRecordBatch([{ key: Buffer.from('key'), value: Buffer.from('value'), headers: [['h', Buffer.from('hv')]], timestamp: 1 }]);
+    const [r] = decodeRecords(batch);
+    const fields = [r?.key, r?.value, r?.headers[0]?.[1]] as Buffer[];
+    for (const f of fields) {
+      expect(Buffer.isBuffer(f)).toBe(true);
+      expect(f).toBeInstanceOf(Buffer);
+      expect(f.constructor).toBe(Buffer);
+      expect(f.buffer).toBe(batch.buffer); // a view, not a copy
+      expect(inspect(f)).toMatch(/^<Buffer /);
+      expect(Buffer.isBuffer(f.subarray(1))).toBe(true);
+    }
+    expect(fields.map((f) => f.toString())).toEqual(['key', 'value', 'hv']);
+    expect(r?.value).toStrictEqual(Buffer.from('value'));
+    expect(Buffer.concat([r?.key as Buffer, r?.value as Buffer]).toString()).toBe('keyvalue');
+    expect(JSON.stringify(r?.key)).toBe(JSON.stringify(Buffer.from('key')));
   });
 });
 
