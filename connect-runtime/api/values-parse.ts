@@ -16,12 +16,64 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 /** Parses the string form of a value, inferring its schema. Never throws: unparsable text is a STRING. */
 export function parseString(text: string | null): SchemaAndValue {
   if (text === null) return SchemaAndValue.NULL;
+  if (isPlainWord(text)) return new SchemaAndValue(Schema.STRING_SCHEMA, text);
+  return parsePlainInteger(text) ?? parseStringGeneral(text);
+}
+
+/**
+ * parseString without its shortcuts for plain words and integers: the tokenizing parser, which decides every text.
+ * Exported for the tests that hold the shortcuts to its results.
+ */
+export function parseStringGeneral(text: string): SchemaAndValue {
   if (text === '') return new SchemaAndValue(Schema.STRING_SCHEMA, text);
   try {
     return parseValue(new Tokenizer(text), false) ?? SchemaAndValue.NULL;
   } catch {
     return new SchemaAndValue(Schema.STRING_SCHEMA, text);
   }
+}
+
+const LITERALS = new Set(['null', 'true', 'false']);
+
+/**
+ * True for text the general parser can only return as a STRING of the whole text: empty, or starting with none of
+ * what begins another value (whitespace, which the tokenizer skips; a digit, `+` or `-` of a number or temporal;
+ * `[` or `{` of a collection), and not a literal with at most trailing whitespace after it. Delimiters later on do
+ * not matter at top level: whatever follows a first token that is not a value leaves the text a string.
+ */
+function isPlainWord(text: string): boolean {
+  if (text === '') return true;
+  const first = text.charCodeAt(0);
+  if (first <= 32 || (first >= 48 && first <= 57) || first === 43 || first === 45 || first === 91 || first === 123) return false;
+  // Only these initials can begin a literal; the trim is the tokenizer's (characters up to U+0020).
+  return !((first === 110 || first === 116 || first === 102) && LITERALS.has(javaTrim(text)));
+}
+
+/** Integers of up to 15 digits are exact doubles, well inside the INT64 range. */
+const MAX_PLAIN_DIGITS = 15;
+
+/**
+ * An optional `-` and 1 to 15 ASCII digits, nothing else: the smallest integer type that holds it, as parseNumber
+ * decides (no temporal form is all digits). Null for any other text.
+ */
+function parsePlainInteger(text: string): SchemaAndValue | null {
+  const start = text.charCodeAt(0) === 45 ? 1 : 0;
+  const digits = text.length - start;
+  if (digits < 1 || digits > MAX_PLAIN_DIGITS) return null;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+  }
+  // `+ 0` turns the -0 of "-0" into the 0 that the general parser's bigint arithmetic gives.
+  const n = Number(text) + 0;
+  return new SchemaAndValue(smallestIntegerSchema(n), n);
+}
+
+function smallestIntegerSchema(n: number): Schema {
+  if (n >= -128 && n <= 127) return Schema.INT8_SCHEMA;
+  if (n >= -32768 && n <= 32767) return Schema.INT16_SCHEMA;
+  if (n >= -2147483648 && n <= 2147483647) return Schema.INT32_SCHEMA;
+  return Schema.INT64_SCHEMA;
 }
 
 const DELIMITERS = new Set([':', ',', '{', '}', '[', ']', '"']);

@@ -11,6 +11,8 @@ import {
   SchemaBuilder,
   Struct,
 } from '../../../../connect-runtime/api';
+import type { SchemaAndValue } from '../../../../connect-runtime/api/schema-and-value';
+import { parseStringGeneral } from '../../../../connect-runtime/api/values-parse';
 
 describe('parseString', () => {
   test.each([
@@ -149,5 +151,52 @@ describe('inferSchema', () => {
     expect(inferSchema([1, 'a'])).toBeNull();
     expect(inferSchema({ a: true })?.keySchema.type).toBe('STRING');
     expect(inferSchema(null)).toBeNull();
+  });
+});
+
+describe('parseString shortcuts', () => {
+  /** Same schema (by equality) and the same value: number vs bigint and -0 count. */
+  function expectSameAsGeneral(text: string): void {
+    const fast = parseString(text);
+    const general = parseStringGeneral(text);
+    const describe = (sv: SchemaAndValue) => ({ schema: sv.schema?.toString() ?? null, value: sv.value, type: typeof sv.value });
+    const same = (fast.schema === general.schema || fast.schema?.equals(general.schema) === true) && Object.is(fast.value, general.value);
+    if (!same && !(fast.value instanceof Object && fast.equals(general))) {
+      throw new Error(`parseString(${JSON.stringify(text)}) = ${JSON.stringify(describe(fast), replacer)}, the general parser gives ${JSON.stringify(describe(general), replacer)}`);
+    }
+  }
+  const replacer = (_key: string, v: unknown) => (typeof v === 'bigint' ? `${v}n` : Object.is(v, -0) ? '-0' : v);
+
+  test.each([
+    // Words: strings whatever follows the first character, except the literals.
+    'bench', 'postgresql', 'customer-42', 'a:b', 'x,y', 'k{v}', 'p[0]', 'say "hi"', '\\', ':', ',', '"quoted"', '}', ']',
+    '.5', 'é', '日本', '😀', 'FALSE', 'True', 'nul', 'nullx', 'truex', 'falsey', 'null ', 'true\t', 'false\u0001', 'true}',
+    'true,', 'null:', 'true x', 'null\u00a0', 'n', 't', 'f', 'tenant-7', 'node-1',
+    // Leading whitespace or control characters: the general parser's business.
+    ' bench', '\ttrue', '\u0001null', '  padded ', ' ', '\n',
+    // Integers, including the ones the shortcut leaves alone.
+    '0', '7', '-0', '-000', '007', '127', '128', '-128', '-129', '32767', '32768', '-32769', '2147483647', '2147483648',
+    '-2147483649', '999999999999999', '-999999999999999', '9999999999999999', '9007199254740993', '+5', '-', '--1', '1-',
+    '1 ', ' 1', '1e3', '1.0', '12abc', '0x10', '١٢',
+    // Other values.
+    '', 'null', 'true', 'false', '[1,2]', '{"a":1}', '2024-01-02', '12:34:56.789Z', '2024-01-02T12:34:56.789Z', '1.5',
+  ])('%j', (text) => expectSameAsGeneral(text));
+
+  test('random texts', () => {
+    const alphabet = ['a', 'n', 'u', 'l', 't', 'r', 'e', 'f', 's', '0', '1', '9', '-', '+', '.', ' ', '\t', ':', ',', '[', ']', '{', '}', '"', '\\', 'é'];
+    let seed = 42;
+    const random = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 16) % n;
+    };
+    for (let i = 0; i < 5000; i++) {
+      let text = '';
+      const length = random(8);
+      for (let j = 0; j < length; j++) text += alphabet[random(alphabet.length)];
+      expectSameAsGeneral(text);
+    }
+    for (const literal of ['null', 'true', 'false']) {
+      for (const tail of ['', ' ', '\t', 'x', ',', '}', ' x']) expectSameAsGeneral(literal + tail);
+    }
   });
 });

@@ -97,5 +97,75 @@ describe('SimpleHeaderConverter', () => {
   test('bytes that are not UTF-8 stay bytes', () => {
     const raw = Buffer.from([0xff, 0xfe, 0x00]);
     expect(c.toConnectHeader('t', 'h', raw)).toMatchObject({ schema: Schema.BYTES_SCHEMA, value: raw });
+    // Never cached: each record keeps its own bytes.
+    const again = Buffer.from(raw);
+    expect(c.toConnectHeader('t', 'h', again).value).toBe(again);
+  });
+});
+
+describe('SimpleHeaderConverter caches', () => {
+  const texts = ['bench', '0', 'postgresql', '-7', '70000', 'true', 'null', '', 'é', '1.5', '9007199254740993', 'x'.repeat(64), 'y'.repeat(65)];
+
+  test('repeated header bytes read as a fresh converter reads them', () => {
+    const c = new SimpleHeaderConverter();
+    c.configure({});
+    for (let round = 0; round < 3; round++) {
+      for (const text of texts) {
+        const fresh = new SimpleHeaderConverter();
+        fresh.configure({});
+        const expected = fresh.toConnectHeader('t', 'h', Buffer.from(text));
+        const read = c.toConnectHeader('t', 'h', Buffer.from(text));
+        expect(read.schema).toBe(expected.schema);
+        expect(read.value).toStrictEqual(expected.value);
+      }
+    }
+  });
+
+  test('hold copies of the bytes, not the consumed buffer', () => {
+    const c = new SimpleHeaderConverter();
+    c.configure({});
+    const consumed = Buffer.from('abc');
+    expect(c.toConnectHeader('t', 'h', consumed).value).toBe('abc');
+    consumed.write('xyz');
+    expect(c.toConnectHeader('t', 'h', consumed).value).toBe('xyz');
+    expect(c.toConnectHeader('t', 'h', Buffer.from('abc')).value).toBe('abc');
+  });
+
+  test('do not share mutable values between records', () => {
+    const c = new SimpleHeaderConverter();
+    c.configure({});
+    for (const text of ['2024-01-02', '2024-01-02T12:34:56.789Z', '[1,2]', '{"a":1}', '{1:2}']) {
+      const first = c.toConnectHeader('t', 'h', Buffer.from(text));
+      const second = c.toConnectHeader('t', 'h', Buffer.from(text));
+      expect(second.value).toStrictEqual(first.value);
+      expect(second.value).not.toBe(first.value);
+    }
+  });
+
+  test('stay right when many distinct values share the slots', () => {
+    const c = new SimpleHeaderConverter();
+    c.configure({});
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 2000; i++) {
+        expect(c.toConnectHeader('t', 'h', Buffer.from(String(i))).value).toBe(i);
+        expect(c.toConnectHeader('t', 'h', Buffer.from(`v${i}`)).value).toBe(`v${i}`);
+      }
+    }
+  });
+
+  test('written strings: the same bytes for the same string, new bytes when the value changes', () => {
+    const c = new SimpleHeaderConverter();
+    c.configure({});
+    const first = c.fromConnectHeader('t', 'k', Schema.STRING_SCHEMA, 'bench');
+    expect(c.fromConnectHeader('t', 'k', Schema.STRING_SCHEMA, 'bench')).toEqual(first);
+    expect(c.fromConnectHeader('t', 'k', Schema.STRING_SCHEMA, 'other')?.toString()).toBe('other');
+    expect(c.fromConnectHeader('t', 'k', Schema.STRING_SCHEMA, 'bench')?.toString()).toBe('bench');
+    // Keys beyond the cache's bound and long values are still written, just not kept.
+    for (let i = 0; i < 600; i++) expect(c.fromConnectHeader('t', `key${i}`, null, `v${i}`)?.toString()).toBe(`v${i}`);
+    const long = 'é'.repeat(100);
+    expect(c.fromConnectHeader('t', 'k', Schema.STRING_SCHEMA, long)?.toString()).toBe(long);
+    expect(c.fromConnectHeader('t', 'k', Schema.STRING_SCHEMA, long)?.toString()).toBe(long);
+    // A string under another schema is still written as itself, as convertToString does.
+    expect(c.fromConnectHeader('t', 'k', Schema.INT32_SCHEMA, '12')?.toString()).toBe('12');
   });
 });
