@@ -10,12 +10,14 @@
  * written as base64 of the unscaled two's-complement bytes (`decimal.format=BASE64`) or as JSON numbers with every
  * digit (`NUMERIC`) and are always read exactly.
  *
- * Hot-path notes: the envelope prefix is cached per schema object; plain JavaScript values go straight through
- * JSON.stringify, and JSON.parse reads whatever it can read exactly (no integer beyond 2^53; no fraction where a
- * NUMERIC decimal needs its written digits); envelopes whose schema text was seen before skip schema parsing (an
- * LRU of `schemas.cache.size` entries keyed by the schema's JSON text, plus an in-place check against the last one),
- * and their payload is then read straight along the schema (json-payload-reader.ts), which either gives exactly what
- * parsing and converting would or leaves the payload to them.
+ * Hot-path notes: records are written as UTF-8 straight into slabs of a JsonOutput (json-text.ts), the envelope
+ * head as bytes cached per schema object and Struct payloads along per-schema plans (json-data-writer.ts); plain
+ * JavaScript values without schema go through JSON.stringify. When reading, JSON.parse reads whatever it can read
+ * exactly (no integer beyond 2^53; no fraction where a NUMERIC decimal needs its written digits); envelopes whose
+ * schema text was seen before skip schema parsing (an LRU of `schemas.cache.size` entries keyed by the schema's JSON
+ * text, plus an in-place check against the last one), and their payload is then read straight along the schema
+ * (json-payload-reader.ts), which either gives exactly what parsing and converting would or leaves the payload to
+ * them.
  *
  * Reading is stricter than Kafka where Kafka silently coerces (a string where an INT32 belongs is a DataError
  * naming the field, not 0) and a little more lenient where exactness is not at stake (an integral JSON number
@@ -33,7 +35,7 @@ import { JsonDataReader } from './json-data-reader';
 import { type DecimalFormat, JsonDataWriter } from './json-data-writer';
 import { type JsonNode, JsonSyntaxError, parseJson, skipJsonValue } from './json-parser';
 import { JsonPayloadReader, NOT_READ } from './json-payload-reader';
-import { isPlainJson, stringifyPlain } from './json-text';
+import { isPlainJson, JsonOutput, stringifyPlain } from './json-text';
 
 export const JSON_CONVERTER_CLASS = 'org.apache.kafka.connect.json.JsonConverter';
 
@@ -89,7 +91,9 @@ export class JsonConverter implements Converter, HeaderConverter {
   /** UTF-8 of `{"schema":<lastSchemaText>,"payload":`, the exact head of the envelopes this converter writes. */
   private lastPrefix: Buffer | undefined;
   private envelopeHeads = new WeakMap<Schema, Buffer>();
-  private readonly output = new OutputSlab();
+  private lastHeadSchema: Schema | undefined;
+  private lastHead: Buffer = NULL_SCHEMA_HEAD;
+  private readonly output = new JsonOutput();
   private readonly fractionSensitive = new WeakMap<Schema, boolean>();
 
   config(): ConfigDef {
@@ -112,6 +116,7 @@ export class JsonConverter implements Converter, HeaderConverter {
     this.payloadReader = new JsonPayloadReader({ replaceNullWithDefault });
     this.schemaCache = new Map();
     this.envelopeHeads = new WeakMap();
+    this.lastHeadSchema = undefined;
     this.lastSchemaText = undefined;
     this.lastSchema = undefined;
     this.lastPrefix = undefined;
@@ -119,12 +124,20 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   fromConnectData(_topic: string, _headers: ConnectHeaders | null, schema: Schema | null, value: unknown): Buffer | null {
     if (schema === null && (value === null || value === undefined)) return null;
+    const out = this.output;
+    out.begin();
     try {
-      if (!this.schemasEnabled) return this.output.encode(EMPTY, this.bareJson(schema, value), false);
-      return this.output.encode(this.envelopeHead(schema), this.bareJson(schema, value), true);
+      if (!this.schemasEnabled) {
+        this.writePayload(schema, value);
+      } else {
+        out.writeBytes(this.envelopeHead(schema));
+        this.writePayload(schema, value);
+        out.writeByte(125);
+      }
     } catch (err) {
       throw describeFieldError(err);
     }
+    return out.finish();
   }
 
   toConnectData(_topic: string, _headers: ConnectHeaders | null, value: Buffer | null): SchemaAndValue {
@@ -158,19 +171,23 @@ export class JsonConverter implements Converter, HeaderConverter {
     return this.writer.schemaJson(schema);
   }
 
-  private bareJson(schema: Schema | null, value: unknown): string {
-    if (schema === null && isPlainJson(value)) return stringifyPlain(value);
-    return this.writer.value(schema, value);
+  private writePayload(schema: Schema | null, value: unknown): void {
+    if (schema === null && isPlainJson(value)) this.output.writeText(stringifyPlain(value));
+    else this.writer.write(this.output, schema, value);
   }
 
   /** UTF-8 of `{"schema":<schema JSON>,"payload":`, made once per schema object. */
   private envelopeHead(schema: Schema | null): Buffer {
     if (schema === null) return NULL_SCHEMA_HEAD;
+    // Most records have the schema of the record before: one comparison instead of a WeakMap lookup.
+    if (schema === this.lastHeadSchema) return this.lastHead;
     let head = this.envelopeHeads.get(schema);
     if (head === undefined) {
       head = Buffer.from(`{"schema":${this.writer.schemaJson(schema)},"payload":`, 'utf8');
       this.envelopeHeads.set(schema, head);
     }
+    this.lastHeadSchema = schema;
+    this.lastHead = head;
     return head;
   }
 
@@ -306,50 +323,7 @@ export class JsonConverter implements Converter, HeaderConverter {
   }
 }
 
-const EMPTY = Buffer.alloc(0);
 const NULL_SCHEMA_HEAD = Buffer.from('{"schema":null,"payload":', 'utf8');
-/** Size of the slabs serialized records are cut from. */
-const SLAB_BYTES = 64 * 1024;
-/** Texts that might need more than this go into a buffer of their own. */
-const LARGEST_IN_SLAB = SLAB_BYTES / 4;
-
-/**
- * Where serialized records are written: consecutive slices of a 64 KiB slab, like Buffer.from's own 8 KiB pool but
- * large enough for many records with schemas (an envelope is often 2-5 KB, so Buffer.from would allocate a new pool
- * every record or two, and a fresh ArrayBuffer costs more than writing the record). The cached envelope head is
- * copied as bytes, and only the payload text is encoded. A slice keeps its slab alive, as pooled Buffers do theirs.
- */
-class OutputSlab {
-  private slab = EMPTY;
-  private used = 0;
-
-  /** `head` + UTF-8 of `text` (+ `}` when `close`) as one Buffer. */
-  encode(head: Buffer, text: string, close: boolean): Buffer {
-    // A UTF-16 code unit takes at most 3 UTF-8 bytes (a surrogate pair 4 for 2 units), so this bounds the size
-    // without measuring the text first.
-    const most = head.length + text.length * 3 + 1;
-    if (most > LARGEST_IN_SLAB) {
-      const textBytes = Buffer.byteLength(text, 'utf8');
-      const out = Buffer.allocUnsafe(head.length + textBytes + (close ? 1 : 0));
-      out.set(head, 0);
-      out.write(text, head.length, textBytes, 'utf8');
-      if (close) out[out.length - 1] = 125;
-      return out;
-    }
-    if (this.slab.length - this.used < most) {
-      this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-      this.used = 0;
-    }
-    const slab = this.slab;
-    const start = this.used;
-    slab.set(head, start);
-    let end = start + head.length;
-    end += slab.write(text, end, 'utf8');
-    if (close) slab[end++] = 125;
-    this.used = end;
-    return slab.subarray(start, end);
-  }
-}
 
 function containsDecimal(schema: Schema): boolean {
   if (schema.name === DECIMAL_LOGICAL_NAME) return true;

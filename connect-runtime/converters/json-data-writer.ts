@@ -3,8 +3,10 @@
  * directly, without an intermediate tree, and the JSON form of each schema is cached per schema object.
  *
  * Values are written by a writer function made once per schema object (see writerFor), so that per value only the
- * value is examined. Struct writers also remember, per field, the text of the last primitive value written: in a
- * stream of records most fields of many of them repeat (the source block of a change event, for one).
+ * value is examined. Records go the way of write() instead: a Struct is written as UTF-8 straight into the
+ * converter's output along a plan made once per schema (field names already encoded, each field's kind known), and
+ * only values outside the commonest kinds take a detour through their writer's text. Neither the record's JSON text
+ * nor the many small strings it would be joined from are ever made.
  *
  * Schema JSON layout: type, then items | keys, values | fields, then optional, name, version, doc, parameters,
  * default; a struct field's schema ends with "field". Types are named boolean, int8, int16, int32, int64, float,
@@ -25,7 +27,7 @@ import {
   TIMESTAMP_LOGICAL_NAME,
 } from '../api/schema';
 import { describeValue, Struct, structValues } from '../api/struct';
-import { quoteJson, safeIntegerText, twosComplementBase64 } from './json-text';
+import { type JsonOutput, PackedBytes, quoteJson, safeIntegerText, twosComplementBase64 } from './json-text';
 
 export type DecimalFormat = 'BASE64' | 'NUMERIC';
 
@@ -63,6 +65,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 export class JsonDataWriter {
   private readonly schemaJsonCache = new WeakMap<Schema, string>();
   private readonly writers = new WeakMap<Schema, Write>();
+  private readonly plans = new WeakMap<Schema, StructPlan>();
+  private lastPlan: StructPlan | undefined;
 
   constructor(private readonly options: JsonWriterOptions) {}
 
@@ -106,6 +110,132 @@ export class JsonDataWriter {
   value(schema: Schema | null, value: unknown): string {
     if (schema === null) return value === null || value === undefined ? 'null' : this.schemaless(value);
     return this.writerFor(schema)(value);
+  }
+
+  /**
+   * A value's JSON as UTF-8 into `out`: the same bytes as the UTF-8 of value(). Structs (the values of nearly every
+   * source record) are written field by field along a plan made once per schema; other values as the text of value().
+   */
+  write(out: JsonOutput, schema: Schema | null, value: unknown): void {
+    if (schema !== null && value instanceof Struct) {
+      const plan = this.planFor(schema);
+      if (plan !== undefined) {
+        this.writeStruct(out, plan, value);
+        return;
+      }
+    }
+    out.writeText(this.value(schema, value));
+  }
+
+  /** The plan of a schema written as a struct (a STRUCT without a logical type's name), else undefined. */
+  private planFor(schema: Schema): StructPlan | undefined {
+    // Most calls are for the schema of the call before: one comparison instead of a WeakMap lookup.
+    if (this.lastPlan?.schema === schema) return this.lastPlan;
+    let plan = this.plans.get(schema);
+    if (plan === undefined) {
+      if (fieldKind(schema, this.options.decimalFormat) !== FieldKind.STRUCT) return undefined;
+      plan = new StructPlan(schema, this.options);
+      this.plans.set(schema, plan);
+    }
+    this.lastPlan = plan;
+    return plan;
+  }
+
+  /**
+   * A struct along its plan. The commonest field values are written by writeCommon; every other value, including
+   * every value the field's writer would reject, goes through that writer, whose text is then copied.
+   */
+  private writeStruct(out: JsonOutput, plan: StructPlan, struct: Struct): void {
+    checkStruct(plan.schema, struct);
+    const count = plan.names.length;
+    if (count === 0) {
+      out.writePacked(EMPTY_OBJECT);
+      return;
+    }
+    // Equal schemas have equal fields, so the struct's values line up with the plan's fields.
+    const values = structValues(struct);
+    let i = 0;
+    try {
+      for (; i < count; i++) {
+        const value = values[i];
+        if (value === null || value === undefined) {
+          const prefixedNull = plan.prefixedNulls[i];
+          if (prefixedNull !== undefined) {
+            out.writePacked(prefixedNull);
+            continue;
+          }
+        }
+        out.writePacked(plan.prefixes[i] as PackedBytes);
+        if (!this.writeCommon(out, plan, i, value)) out.writeText(this.fieldWriter(plan, i)(value));
+      }
+    } catch (err) {
+      throw withField(err, plan.names[i] as string);
+    }
+    out.writeByte(125);
+  }
+
+  /**
+   * Writes the value of a plan's field i if it is of the commonest kinds (strings, integers, booleans, BASE64
+   * decimals, structs) and valid, exactly as the field's writer would; returns whether it did.
+   */
+  private writeCommon(out: JsonOutput, plan: StructPlan, i: number, value: unknown): boolean {
+    switch (plan.kinds[i]) {
+      case FieldKind.STRING:
+        if (typeof value !== 'string') return false;
+        out.writeQuoted(value);
+        return true;
+      case FieldKind.INT64:
+        if (typeof value === 'number' && Number.isSafeInteger(value)) {
+          out.writeSafeInteger(value);
+          return true;
+        }
+        if (typeof value !== 'bigint' || value < INT64_MIN || value > INT64_MAX) return false;
+        out.writeText(value.toString());
+        return true;
+      case FieldKind.INT32:
+        return writeIntIn(out, value, -2147483648, 2147483647);
+      case FieldKind.INT16:
+        return writeIntIn(out, value, -32768, 32767);
+      case FieldKind.INT8:
+        return writeIntIn(out, value, -128, 127);
+      case FieldKind.BOOLEAN:
+        if (typeof value !== 'boolean') return false;
+        out.writePacked(value ? TRUE : FALSE);
+        return true;
+      case FieldKind.BASE64_DECIMAL:
+        if (!(value instanceof BigDecimal) || value.scale !== plan.decimalScales[i]) return false;
+        out.writeByte(34);
+        out.writeText(twosComplementBase64(value.unscaled));
+        out.writeByte(34);
+        return true;
+      case FieldKind.STRUCT:
+        if (!(value instanceof Struct)) return false;
+        this.writeStruct(out, this.nestedPlan(plan, i), value);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** The text writer of a plan's field i, looked up on first use (not every field ever needs it). */
+  private fieldWriter(plan: StructPlan, i: number): Write {
+    let writer = plan.writers[i];
+    if (writer === undefined) {
+      writer = this.writerFor((plan.schema.fields[i] as Field).schema);
+      plan.writers[i] = writer;
+    }
+    return writer;
+  }
+
+  /** The plan of a plan's STRUCT field i, looked up on first use, so that a plan does not recurse into every child. */
+  private nestedPlan(plan: StructPlan, i: number): StructPlan {
+    let nested = plan.nested[i];
+    if (nested === undefined) {
+      // Only STRUCT fields without a logical type's name come here, so there is a plan.
+      nested = this.planFor((plan.schema.fields[i] as Field).schema) as StructPlan;
+      plan.nested[i] = nested;
+    }
+    return nested;
   }
 
   /**
@@ -237,23 +367,11 @@ export class JsonDataWriter {
 
   private structWriter(schema: Schema): Write {
     const fields = schema.fields;
-    const n = fields.length;
     const prefixes = fields.map((f, i) => `${i === 0 ? '{' : ','}${quoteJson(f.name)}:`);
-    const kinds = fields.map((f) => fastKind(f.schema));
-    // The text of null where it is always `null` (optional, and no default written in its place).
-    const nullTexts = fields.map((f) =>
-      f.schema.optional && (f.schema.defaultValue === undefined || !this.options.replaceNullWithDefault) ? 'null' : undefined,
-    );
-    // Per field, the last primitive value written and its `"name":json` text. Many fields repeat from one record to
-    // the next (a change event's connector, database, table, commit time, operation...), and reusing their text
-    // saves both the writing and the joining of many small strings.
-    const lastValues = new Array<unknown>(n).fill(UNSET);
-    const lastTexts = new Array<string>(n).fill('');
     let writers: Write[] | undefined;
     return (v) => {
-      if (!(v instanceof Struct)) throw invalid(schema, v);
-      if (v.schema !== schema && !v.schema.equals(schema)) throw new DataError('Mismatching schema.');
-      if (n === 0) return '{}';
+      checkStruct(schema, v);
+      if (fields.length === 0) return '{}';
       // Field writers are looked up on first use, so that making this writer does not recurse into every child.
       writers ??= fields.map((f) => this.writerFor(f.schema));
       // Equal schemas have equal fields, so the struct's values line up with this schema's fields.
@@ -261,40 +379,7 @@ export class JsonDataWriter {
       let out = '';
       let i = 0;
       try {
-        for (; i < n; i++) {
-          const value = values[i];
-          if (value === lastValues[i]) {
-            out += lastTexts[i] as string;
-            continue;
-          }
-          // The commonest values are written here rather than through the field's writer (a call V8 cannot inline,
-          // as every field has another): exactly what that writer returns for them. Anything else, including every
-          // value it would reject, goes to the writer.
-          let json: string;
-          if (value === null || value === undefined) {
-            json = nullTexts[i] ?? (writers[i] as Write)(value);
-          } else {
-            switch (kinds[i]) {
-              case FastKind.STRING:
-                json = typeof value === 'string' ? quoteJson(value) : (writers[i] as Write)(value);
-                break;
-              case FastKind.INT64:
-                json = typeof value === 'number' && Number.isSafeInteger(value) ? safeIntegerText(value) : (writers[i] as Write)(value);
-                break;
-              case FastKind.BOOLEAN:
-                json = value === true ? 'true' : value === false ? 'false' : (writers[i] as Write)(value);
-                break;
-              default:
-                json = (writers[i] as Write)(value);
-            }
-          }
-          const text = (prefixes[i] as string) + json;
-          if (kinds[i] !== FastKind.OTHER && (typeof value !== 'object' || value === null)) {
-            lastValues[i] = value;
-            lastTexts[i] = text;
-          }
-          out += text;
-        }
+        for (; i < fields.length; i++) out += (prefixes[i] as string) + (writers[i] as Write)(values[i]);
       } catch (err) {
         throw withField(err, (fields[i] as Field).name);
       }
@@ -369,42 +454,98 @@ export class JsonDataWriter {
   }
 }
 
-/** No value yet (for the struct writer's memo of the last value per field). */
-const UNSET = Symbol('unset');
-
 /**
- * What the struct writer knows of a field's schema. STRING, INT64 and BOOLEAN (without a logical type) values of the
- * right JavaScript type it writes itself. For those and INT (INT8-INT32) it remembers the text of the last value, as
- * their writers are pure functions of a primitive value: equal (===) values give equal text. OTHER is everything
- * else, floats included (0 === -0, but they print differently).
+ * What writeStruct knows of a field's schema: which values it writes itself. Date, Time, Timestamp, NUMERIC
+ * decimals and the types not listed are OTHER, written through the field's text writer.
  */
-const FastKind = { OTHER: 0, STRING: 1, INT64: 2, BOOLEAN: 3, INT: 4 } as const;
-type FastKind = (typeof FastKind)[keyof typeof FastKind];
+const FieldKind = { OTHER: 0, STRING: 1, INT64: 2, INT32: 3, INT16: 4, INT8: 5, BOOLEAN: 6, STRUCT: 7, BASE64_DECIMAL: 8 } as const;
+type FieldKind = (typeof FieldKind)[keyof typeof FieldKind];
 
-function fastKind(schema: Schema): FastKind {
+const KIND_OF_TYPE: Partial<Record<SchemaType, FieldKind>> = {
+  STRING: FieldKind.STRING,
+  INT64: FieldKind.INT64,
+  INT32: FieldKind.INT32,
+  INT16: FieldKind.INT16,
+  INT8: FieldKind.INT8,
+  BOOLEAN: FieldKind.BOOLEAN,
+  STRUCT: FieldKind.STRUCT,
+};
+
+function fieldKind(schema: Schema, decimalFormat: DecimalFormat): FieldKind {
   switch (schema.name) {
     case DECIMAL_LOGICAL_NAME:
+      return decimalFormat === 'BASE64' ? FieldKind.BASE64_DECIMAL : FieldKind.OTHER;
     case DATE_LOGICAL_NAME:
     case TIME_LOGICAL_NAME:
     case TIMESTAMP_LOGICAL_NAME:
-      return FastKind.OTHER;
+      return FieldKind.OTHER;
     default:
-      break;
+      return KIND_OF_TYPE[schema.type] ?? FieldKind.OTHER;
   }
-  switch (schema.type) {
-    case 'STRING':
-      return FastKind.STRING;
-    case 'INT64':
-      return FastKind.INT64;
-    case 'BOOLEAN':
-      return FastKind.BOOLEAN;
-    case 'INT8':
-    case 'INT16':
-    case 'INT32':
-      return FastKind.INT;
-    default:
-      return FastKind.OTHER;
+}
+
+const EMPTY_OBJECT = packed('{}');
+const TRUE = packed('true');
+const FALSE = packed('false');
+
+function packed(text: string): PackedBytes {
+  return new PackedBytes(Buffer.from(text, 'utf8'));
+}
+
+/** What writing a STRUCT schema's values needs, worked out once per schema object. */
+class StructPlan {
+  readonly names: readonly string[];
+  /** UTF-8 of each field's `{"name":` (the first) or `,"name":`. */
+  readonly prefixes: readonly PackedBytes[];
+  /** The prefix followed by `null`, for fields whose null is written `null` (optional, no default in its place). */
+  readonly prefixedNulls: readonly (PackedBytes | undefined)[];
+  readonly kinds: Uint8Array;
+  /** The scale of Decimal fields (NaN if their schema has no valid one: the field's writer reports that). */
+  readonly decimalScales: Float64Array;
+  /** Per field, its text writer and (STRUCT fields) its plan, once looked up. */
+  readonly writers: (Write | undefined)[];
+  readonly nested: (StructPlan | undefined)[];
+
+  constructor(
+    readonly schema: Schema,
+    options: JsonWriterOptions,
+  ) {
+    const fields = schema.fields;
+    this.names = fields.map((f) => f.name);
+    const prefixTexts = fields.map((f, i) => `${i === 0 ? '{' : ','}${quoteJson(f.name)}:`);
+    this.prefixes = prefixTexts.map(packed);
+    this.prefixedNulls = fields.map((f, i) =>
+      f.schema.optional && (f.schema.defaultValue === undefined || !options.replaceNullWithDefault)
+        ? packed(`${prefixTexts[i] as string}null`)
+        : undefined,
+    );
+    this.kinds = Uint8Array.from(fields, (f) => fieldKind(f.schema, options.decimalFormat));
+    this.decimalScales = Float64Array.from(fields, (f) => (f.schema.name === DECIMAL_LOGICAL_NAME ? decimalScale(f.schema) : NaN));
+    this.writers = new Array<Write | undefined>(fields.length).fill(undefined);
+    this.nested = new Array<StructPlan | undefined>(fields.length).fill(undefined);
   }
+}
+
+/** A Decimal schema's scale, or NaN (for an invalid schema, which the field's writer reports). */
+function decimalScale(schema: Schema): number {
+  try {
+    return Decimal.scaleOf(schema);
+  } catch {
+    return NaN;
+  }
+}
+
+/** An INT8-INT32 value, if it is an integer in [min, max]; returns whether it was. */
+function writeIntIn(out: JsonOutput, value: unknown, min: number, max: number): boolean {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) return false;
+  out.writeSafeInteger(value);
+  return true;
+}
+
+/** The checks of every struct writer: a Struct, of this schema or an equal one. */
+function checkStruct(schema: Schema, value: unknown): asserts value is Struct {
+  if (!(value instanceof Struct)) throw invalid(schema, value);
+  if (value.schema !== schema && !value.schema.equals(schema)) throw new DataError('Mismatching schema.');
 }
 
 function base64(bytes: Uint8Array): string {
