@@ -18,37 +18,15 @@
  * ts_* fields repeat from row to row, which the converter's per-field text memo turns to account. With a fresh
  * processing time per row and ten rows per transaction a row costs roughly 1-3 µs more on the 2-vCPU reference box.
  */
-const fs = require('node:fs');
-const path = require('node:path');
+const { distLoader, positiveArgs, median, cdcBenchTable } = require('./lib/micro');
 
-const DIST = path.resolve(__dirname, '..', 'dist');
-if (!fs.existsSync(path.join(DIST, 'connectors', 'postgres', 'events', 'index.js'))) {
-  process.stderr.write('dist/ is missing: run `npm run build` first\n');
-  process.exit(1);
-}
-const ev = require(path.join(DIST, 'connectors', 'postgres', 'events'));
-const { JsonConverter } = require(path.join(DIST, 'connect-runtime', 'converters'));
+const dist = distLoader('connectors/postgres/events/index.js');
+const ev = dist('connectors', 'postgres', 'events');
+const { JsonConverter } = dist('connect-runtime', 'converters');
 
-const N = Number(process.argv[2] ?? 100000);
-const REPS = Number(process.argv[3] ?? 3);
-if (!Number.isInteger(N) || N <= 0 || !Number.isInteger(REPS) || REPS <= 0) {
-  process.stderr.write('usage: node bench/cdc-envelope.js [N rows > 0] [REPS > 0]\n');
-  process.exit(2);
-}
+const [N, REPS] = positiveArgs([100000, 3], 'node bench/cdc-envelope.js [N rows > 0] [REPS > 0]');
 
-const cols = [
-  { name: 'id', typeOid: 20, typeModifier: -1, isKey: true, optional: false },
-  { name: 'name', typeOid: 25, typeModifier: -1, isKey: false, optional: true },
-  { name: 'amount', typeOid: 1700, typeModifier: ((12 << 16) | 2) + 4, isKey: false, optional: true },
-  { name: 'created', typeOid: 1184, typeModifier: -1, isKey: false, optional: true },
-  { name: 'flag', typeOid: 16, typeModifier: -1, isKey: false, optional: true },
-  { name: 'doc', typeOid: 3802, typeModifier: -1, isKey: false, optional: true },
-  { name: 'uid', typeOid: 2950, typeModifier: -1, isKey: false, optional: true },
-];
-const table = new ev.TableSchema(
-  { relationId: 1, schema: 'public', table: 'bench', columns: cols },
-  { topicPrefix: 'pg', mapping: ev.DEFAULT_VALUE_MAPPING },
-);
+const table = cdcBenchTable(ev);
 const kc = new JsonConverter();
 kc.configure({ 'schemas.enable': 'true' }, true);
 const vc = new JsonConverter();
@@ -75,7 +53,6 @@ function run(from, to) {
   return bytes;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (r) =>
   `${Math.round(r.rate).toLocaleString('en-US')} rows/s, ${r.us.toFixed(2)} µs/row, ${Math.round(r.bpr)} B/row (CPU ${r.cpuUs.toFixed(2)} µs/row)`;
 

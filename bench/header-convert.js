@@ -19,23 +19,13 @@
  * process's CPU µs/record per repetition and their medians, the figures to quote. The 2-vCPU reference box is
  * noisy: compare before/after in one sitting, and run each a few times.
  */
-const fs = require('node:fs');
-const path = require('node:path');
+const { distLoader, positiveArgs, timed: timedOver } = require('./lib/micro');
 
-const DIST = path.resolve(__dirname, '..', 'dist');
-if (!fs.existsSync(path.join(DIST, 'connect-runtime', 'converters', 'simple-header-converter.js'))) {
-  process.stderr.write('dist/ is missing: run `npm run build` first\n');
-  process.exit(1);
-}
-const { SimpleHeaderConverter } = require(path.join(DIST, 'connect-runtime', 'converters'));
-const { Schema } = require(path.join(DIST, 'connect-runtime', 'api'));
+const dist = distLoader('connect-runtime/converters/simple-header-converter.js');
+const { SimpleHeaderConverter } = dist('connect-runtime', 'converters');
+const { Schema } = dist('connect-runtime', 'api');
 
-const N = Number(process.argv[2] ?? 200000);
-const REPS = Number(process.argv[3] ?? 7);
-if (![N, REPS].every((x) => Number.isInteger(x) && x > 0)) {
-  process.stderr.write('usage: node bench/header-convert.js [N records > 0] [REPS > 0]\n');
-  process.exit(2);
-}
+const [N, REPS] = positiveArgs([200000, 7], 'node bench/header-convert.js [N records > 0] [REPS > 0]');
 
 const TOPIC = 'bench.public.cdc_rows';
 const CONTEXT = [
@@ -54,24 +44,7 @@ const consumedMixed = Array.from({ length: N }, (_, i) => [
 const producedAt = Array.from({ length: N }, (_, i) => new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString());
 const notes = Array.from({ length: N }, (_, i) => `row-${i} of the load`);
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function timed(label, fn) {
-  fn(); // warm-up
-  const wall = [];
-  const cpu = [];
-  for (let rep = 1; rep <= REPS; rep++) {
-    const c0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
-    fn();
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    const c = process.cpuUsage(c0);
-    wall.push((s * 1e6) / N);
-    cpu.push((c.user + c.system) / N);
-  }
-  const line = `${label.padEnd(44)} ${median(wall).toFixed(3).padStart(7)} µs/rec  (CPU ${median(cpu).toFixed(3)} µs/rec; reps ${wall.map((w) => w.toFixed(3)).join(' ')})`;
-  process.stdout.write(`${line}\n`);
-}
+const timed = (label, fn) => timedOver(label, fn, { items: N, reps: REPS });
 
 const hc = new SimpleHeaderConverter();
 hc.configure({});

@@ -18,40 +18,17 @@
  * plus a digest of one pass over the ring, which must not change when only the speed of the converter should.
  */
 const crypto = require('node:crypto');
-const fs = require('node:fs');
-const path = require('node:path');
+const { distLoader, positiveArgs, median, cdcBenchTable } = require('./lib/micro');
 
-const DIST = path.resolve(__dirname, '..', 'dist');
-if (!fs.existsSync(path.join(DIST, 'connectors', 'postgres', 'events', 'index.js'))) {
-  process.stderr.write('dist/ is missing: run `npm run build` first\n');
-  process.exit(1);
-}
-const ev = require(path.join(DIST, 'connectors', 'postgres', 'events'));
-const { JsonConverter } = require(path.join(DIST, 'connect-runtime', 'converters'));
+const dist = distLoader('connectors/postgres/events/index.js');
+const ev = dist('connectors', 'postgres', 'events');
+const { JsonConverter } = dist('connect-runtime', 'converters');
 
-const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const VARIED = process.argv.includes('--varied');
-const N = Number(args[0] ?? 200000);
-const REPS = Number(args[1] ?? 5);
-if (!Number.isInteger(N) || N <= 0 || !Number.isInteger(REPS) || REPS <= 0) {
-  process.stderr.write('usage: node bench/json-converter-encode.js [N records > 0] [REPS > 0] [--varied]\n');
-  process.exit(2);
-}
+const [N, REPS] = positiveArgs([200000, 5], 'node bench/json-converter-encode.js [N records > 0] [REPS > 0] [--varied]');
 const RING = 1024;
 
-const cols = [
-  { name: 'id', typeOid: 20, typeModifier: -1, isKey: true, optional: false },
-  { name: 'name', typeOid: 25, typeModifier: -1, isKey: false, optional: true },
-  { name: 'amount', typeOid: 1700, typeModifier: ((12 << 16) | 2) + 4, isKey: false, optional: true },
-  { name: 'created', typeOid: 1184, typeModifier: -1, isKey: false, optional: true },
-  { name: 'flag', typeOid: 16, typeModifier: -1, isKey: false, optional: true },
-  { name: 'doc', typeOid: 3802, typeModifier: -1, isKey: false, optional: true },
-  { name: 'uid', typeOid: 2950, typeModifier: -1, isKey: false, optional: true },
-];
-const table = new ev.TableSchema(
-  { relationId: 1, schema: 'public', table: 'bench', columns: cols },
-  { topicPrefix: 'pg', mapping: ev.DEFAULT_VALUE_MAPPING },
-);
+const table = cdcBenchTable(ev);
 const partition = { server: 'pg' };
 
 /** Row i's column texts: as in bench/cdc-envelope.js, or (--varied) all distinct, like the end-to-end workload's. */
@@ -108,7 +85,6 @@ function digestOfRing() {
   return hash.digest('hex').slice(0, 16);
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (r) => `CPU ${r.cpuUs.toFixed(2)} µs/record, wall ${r.us.toFixed(2)} µs/record, ${Math.round(r.bpr)} B/record`;
 
 const digest = digestOfRing();

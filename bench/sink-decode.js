@@ -21,15 +21,9 @@
  * repetition and their medians, the figures to quote. The 2-vCPU reference box is noisy: compare before/after in
  * one sitting, and run each a few times.
  */
-const fs = require('node:fs');
-const path = require('node:path');
+const { distLoader, positiveArgs, timed: timedOver } = require('./lib/micro');
 
-const DIST = path.resolve(__dirname, '..', 'dist');
-if (!fs.existsSync(path.join(DIST, 'connectors', 'postgres', 'sink', 'change-event.js'))) {
-  process.stderr.write('dist/ is missing: run `npm run build` first\n');
-  process.exit(1);
-}
-const dist = (...p) => require(path.join(DIST, ...p));
+const dist = distLoader('connectors/postgres/sink/change-event.js');
 const ev = dist('connectors', 'postgres', 'events');
 const { JsonConverter, SimpleHeaderConverter } = dist('connect-runtime', 'converters');
 const { toSinkRecord } = dist('connect-runtime', 'worker', 'record-conversion');
@@ -39,13 +33,7 @@ const { planStatements } = dist('connectors', 'postgres', 'sink', 'change-plan')
 const { TableNameResolver } = dist('connectors', 'postgres', 'sink', 'table-naming');
 const { UnavailableValueMatcher } = dist('connectors', 'postgres', 'sink', 'unavailable-value');
 
-const N = Number(process.argv[2] ?? 50000);
-const REPS = Number(process.argv[3] ?? 7);
-const B = Number(process.argv[4] ?? 250);
-if (![N, REPS, B].every((x) => Number.isInteger(x) && x > 0)) {
-  process.stderr.write('usage: node bench/sink-decode.js [N records > 0] [REPS > 0] [B records per put > 0]\n');
-  process.exit(2);
-}
+const [N, REPS, B] = positiveArgs([50000, 7, 250], 'node bench/sink-decode.js [N records > 0] [REPS > 0] [B records per put > 0]');
 
 // ---- input: the bench's CDC table (bench/lib/cdc-workload.js) as the source connector writes it ----------------
 
@@ -172,24 +160,7 @@ function sinkPut(decoder, tableInfo, unavailable, records) {
 
 // ---- timing ---------------------------------------------------------------------------------------------------
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function timed(label, fn) {
-  fn(); // warm-up
-  const wall = [];
-  const cpu = [];
-  for (let rep = 1; rep <= REPS; rep++) {
-    const c0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
-    fn();
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    const c = process.cpuUsage(c0);
-    wall.push((s * 1e6) / N);
-    cpu.push((c.user + c.system) / N);
-  }
-  const line = `${label.padEnd(44)} ${median(wall).toFixed(2).padStart(7)} µs/row  (CPU ${median(cpu).toFixed(2)} µs/row; reps ${wall.map((w) => w.toFixed(2)).join(' ')})`;
-  process.stdout.write(`${line}\n`);
-}
+const timed = (label, fn) => timedOver(label, fn, { items: N, reps: REPS, unit: 'row', digits: 2 });
 
 const input = buildInput(N);
 const bytes = input.reduce((n, r) => n + r.key.length + r.value.length + r.headers.reduce((m, [, h]) => m + (h ? h.length : 0), 0), 0);
