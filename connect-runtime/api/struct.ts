@@ -53,6 +53,10 @@ function fitsPlainly(schema: Schema, value: unknown): boolean {
       return typeof value === 'number' ? Number.isSafeInteger(value) : typeof value === 'bigint' && value >= INT64_MIN && value <= INT64_MAX;
     case 'INT32':
       return typeof value === 'number' && (value | 0) === value;
+    case 'INT16':
+      return typeof value === 'number' && ((value << 16) >> 16) === value;
+    case 'INT8':
+      return typeof value === 'number' && ((value << 24) >> 24) === value;
     case 'BOOLEAN':
       return typeof value === 'boolean';
     case 'FLOAT32':

@@ -169,4 +169,12 @@ describe('validateValue', () => {
     expect(() => validateValue(Schema.INT64_SCHEMA, 2n ** 63n)).toThrow(DataError);
     expect(() => validateValue(Schema.OPTIONAL_INT64_SCHEMA, null)).not.toThrow();
   });
+
+  test.each([
+    ['INT8', Schema.INT8_SCHEMA, [-128, 0, 127], [-129, 128, 1.5, 2 ** 32, '1']],
+    ['INT16', Schema.INT16_SCHEMA, [-32768, 0, 32767], [-32769, 32768, 0.5, 2 ** 32 + 1, NaN]],
+  ] as const)('%s accepts exactly the integers of its range', (_type, schema, fits, misfits) => {
+    for (const v of fits) expect(() => validateValue(schema, v)).not.toThrow();
+    for (const v of misfits) expect(() => validateValue(schema, v)).toThrow(DataError);
+  });
 });
