@@ -1,12 +1,13 @@
 /**
  * Writes a planned batch in one transaction.
  *
- * The fast path sends the statements back to back and commits. When a statement fails because of the data in it
- * (a value the column cannot take, a constraint violation), the transaction is rolled back and the batch is written
- * again carefully: each statement inside a savepoint, and a statement that fails is undone and replayed change by
- * change, each in its own savepoint, so that the failing record is known exactly. Its column is found from the
- * server's error or, for a bad value, by casting the record's values one at a time. The failing record then goes to
- * `onRecordError`, which either reports it (and the rest of the batch is committed) or throws (and nothing is).
+ * The fast path sends BEGIN, the statements and COMMIT in one round trip (transaction-pipeline.ts). When a
+ * statement fails because of the data in it (a value the column cannot take, a constraint violation), the
+ * transaction is rolled back and the batch is written again carefully: each statement inside a savepoint, and a
+ * statement that fails is undone and replayed change by change, each in its own savepoint, so that the failing record
+ * is known exactly. Its column is found from the server's error or, for a bad value, by casting the record's values
+ * one at a time. The failing record then goes to `onRecordError`, which either reports it (and the rest of the batch
+ * is committed) or throws (and nothing is).
  */
 import type { ClientBase, DatabaseError } from 'pg';
 import { ConnectError, type DataError, type SinkRecord } from '../../../connect-runtime/api';
@@ -14,11 +15,14 @@ import type { BoundChange } from './bind-change';
 import { type PlannedStatement, singleChangeStatement } from './change-plan';
 import { describeDbError, errorScope, recordError, violatedColumns } from './pg-errors';
 import type { InsertMode } from './sink-config';
+import { runTransaction } from './transaction-pipeline';
 
 export interface WriteBatchOptions {
   client: ClientBase;
   statements: readonly PlannedStatement[];
   insertMode: InsertMode;
+  /** Prepare the statements under names reused on the connection (see transaction-pipeline.ts). */
+  prepareStatements: boolean;
   /** Resolves when the record was reported and may be skipped; throws to fail the whole batch. */
   onRecordError: (record: SinkRecord, error: DataError) => Promise<void>;
 }
@@ -35,29 +39,18 @@ export interface WriteBatchResult {
 export async function writeBatch(options: WriteBatchOptions): Promise<WriteBatchResult> {
   const { client, statements } = options;
   if (statements.length === 0) return { fastPath: true };
-  let failure: unknown;
-  await client.query('BEGIN');
-  try {
-    for (const s of statements) {
-      try {
-        await client.query(s.sql, s.params);
-      } catch (err) {
-        failure = err;
-        throw withContext(err, s);
-      }
-    }
-    await client.query('COMMIT');
-    return { fastPath: true };
-  } catch (err) {
-    await rollback(client);
-    if (failure === undefined) {
-      // BEGIN or COMMIT failed: a lost connection is retried; anything else (a deferred constraint checked at
-      // commit) concerns the batch as a whole.
-      if (errorScope(err) === 'transient') throw err;
-      throw new ConnectError(`Committing a batch of ${statements.length} statements failed: ${describeDbError(err)}`, { cause: err });
-    }
-    if (errorScope(failure) !== 'record') throw err;
+  const outcome = await runTransaction(client, statements, options.prepareStatements);
+  if (outcome.ok) return { fastPath: true };
+  // The pipeline stopped at the failure with the transaction still open (or rolled back by a failed COMMIT).
+  await rollback(client);
+  const { failedAt, error } = outcome;
+  if (typeof failedAt !== 'number') {
+    // BEGIN or COMMIT failed: a lost connection is retried; anything else (a deferred constraint checked at
+    // commit) concerns the batch as a whole.
+    if (errorScope(error) === 'transient') throw error;
+    throw new ConnectError(`Committing a batch of ${statements.length} statements failed: ${describeDbError(error)}`, { cause: error });
   }
+  if (errorScope(error) !== 'record') throw withContext(error, statements[failedAt] as PlannedStatement);
   await writeCarefully(options);
   return { fastPath: false };
 }

@@ -14,7 +14,7 @@
 import { ConnectError } from '../../../connect-runtime/api';
 import type { BoundChange } from './bind-change';
 import type { InsertMode } from './sink-config';
-import { deleteStatement, insertStatement, rowsPerStatement, type RowTexts, type SqlStatement, truncateStatement, updateStatement } from './sql-statements';
+import { deleteStatement, insertStatement, type RowTexts, type SqlStatement, truncateStatement, updateStatement } from './sql-statements';
 import type { TableInfo } from './table-metadata';
 
 export interface PlannedStatement extends SqlStatement {
@@ -151,7 +151,7 @@ function segmentStatements(segment: Segment, options: PlanOptions): PlannedState
   for (const group of groupBy(segment.deletes.values(), (e) => signatures.of(e.keyColumns, NO_COLUMNS))) {
     const first = group[0] as RowEntry;
     const table = (first.changes[0] as BoundChange).table;
-    for (const chunk of chunks(group, rowsPerStatement(table, first.keyColumns, options.batchSize))) {
+    for (const chunk of chunks(group, rowsPerStatement(options))) {
       const stmt = deleteStatement({ table, keyColumns: first.keyColumns, rows: chunk.map((e) => e.keyTexts) });
       out.push({ ...stmt, table, kind: 'delete', changes: changesOf(chunk) });
     }
@@ -165,7 +165,7 @@ function segmentStatements(segment: Segment, options: PlanOptions): PlannedState
     if (options.insertMode === 'update') {
       // Only key columns known: there is nothing to update.
       if (valueColumns.length === 0) continue;
-      for (const chunk of chunks(group, rowsPerStatement(table, columns, options.batchSize))) {
+      for (const chunk of chunks(group, rowsPerStatement(options))) {
         const stmt = updateStatement({ table, keyColumns: first.keyColumns, setColumns: valueColumns, rows: chunk.map(rowOf) });
         out.push({ ...stmt, table, kind: 'update', changes: changesOf(chunk) });
       }
@@ -173,12 +173,17 @@ function segmentStatements(segment: Segment, options: PlanOptions): PlannedState
     }
     const upsert = options.insertMode === 'upsert' && first.keyColumns.length > 0;
     if (upsert) requireUniqueKey(table, first.keyColumns);
-    for (const chunk of chunks(group, rowsPerStatement(table, columns, options.batchSize))) {
+    for (const chunk of chunks(group, rowsPerStatement(options))) {
       const stmt = insertStatement({ table, columns, rows: chunk.map(rowOf), conflictKey: upsert ? first.keyColumns : undefined });
       out.push({ ...stmt, table, kind: upsert ? 'upsert' : 'insert', changes: changesOf(chunk) });
     }
   }
   return out;
+}
+
+/** batch.size, the rows of one statement: each column is one parameter whatever the row count. */
+function rowsPerStatement(options: PlanOptions): number {
+  return Math.max(1, options.batchSize);
 }
 
 /**

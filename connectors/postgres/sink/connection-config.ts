@@ -24,6 +24,12 @@ export interface ConnectionTarget {
   readonly clientConfig: ClientConfig;
   /** `user@host:port/database`, for messages and logs (never the password). */
   readonly description: string;
+  /**
+   * Whether statements are prepared under a name and reused on the connection. Off with PgJDBC's
+   * `prepareThreshold=0`, the usual setting behind a pooler that cannot keep prepared statements (PgBouncer in
+   * transaction mode before 1.21, or without max_prepared_statements).
+   */
+  readonly prepareStatements: boolean;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -123,7 +129,11 @@ export function connectionTarget(config: AbstractConfig): ConnectionTarget {
     keepAlive: true,
     ...(options ? { options } : {}),
   };
-  return { clientConfig, description: `${user ?? '(default user)'}@${host}:${port}/${database ?? ''}` };
+  return {
+    clientConfig,
+    description: `${user ?? '(default user)'}@${host}:${port}/${database ?? ''}`,
+    prepareStatements: numberParam(param('prepareThreshold')) !== 0,
+  };
 }
 
 function numberParam(value: string | undefined): number | undefined {

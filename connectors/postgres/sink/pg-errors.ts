@@ -8,7 +8,8 @@ import { ConnectError, DataError, RetriableError, type SinkRecord } from '../../
 /**
  * - record: this row's data is at fault (bad value, constraint violation); other rows may still be written.
  * - transient: the connection dropped or the server asked to retry (deadlock, serialization failure, shutdown).
- * - stale: the table no longer looks like the cached metadata says (a column gone or retyped); reload and plan again.
+ * - stale: the table no longer looks like the cached metadata says (a column gone or retyped), or a statement the sink
+ *   prepared is gone; reload and plan again.
  * - fatal: anything else (permissions, a table without the needed key, ...); retrying or skipping records won't help.
  */
 export type ErrorScope = 'record' | 'transient' | 'stale' | 'fatal';
@@ -24,6 +25,8 @@ export function errorScope(err: unknown): ErrorScope {
     // Undefined table or column, a column whose type no longer matches the cast the sink chose, a unique index gone:
     // all mean the cached metadata is out of date.
     if (code === '42703' || code === '42P01' || code === '42804' || code === '42P10') return 'stale';
+    // A prepared statement the sink made is gone (a pooler handed it another server session): prepare again.
+    if (code === '26000') return 'stale';
     return 'fatal';
   }
   return isConnectionFailure(err) ? 'transient' : 'fatal';

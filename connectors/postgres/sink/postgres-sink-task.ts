@@ -173,7 +173,8 @@ export class PostgresSinkTask extends SinkTask {
 
     const statements = planStatements(bound, { insertMode: config.insertMode, batchSize: config.batchSize });
     try {
-      const result = await writeBatch({ client, statements, insertMode: config.insertMode, onRecordError });
+      const prepareStatements = (this.target as ConnectionTarget).prepareStatements;
+      const result = await writeBatch({ client, statements, insertMode: config.insertMode, prepareStatements, onRecordError });
       return { statements: statements.length, tables: tables.size, fastPath: result.fastPath };
     } catch (err) {
       if (errorScope(err) === 'stale') throw new StaleMetadata(describeDbError(err));

@@ -197,6 +197,20 @@ test('a value the column cannot take names the record and the column; errors.tol
   ]);
 });
 
+test('a constraint checked at commit fails the whole batch; the connection stays usable', async () => {
+  await rows('CREATE TABLE owners (id bigint PRIMARY KEY)');
+  await rows('CREATE TABLE pets (id integer PRIMARY KEY, name text NOT NULL, score bigint REFERENCES owners DEFERRABLE INITIALLY DEFERRED)');
+  const task = await startTask(upsertProps());
+  const batch = [user('pets', { id: 1, name: 'a', score: 42 })];
+  const err = await task.put(batch).then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(ConnectError);
+  expect((err as Error).message).toContain('Committing a batch of 1 statements failed');
+  expect(await rows('SELECT id FROM pets')).toEqual([]);
+  await rows('INSERT INTO owners VALUES (42)');
+  await task.put(batch);
+  expect(await rows('SELECT id, score FROM pets')).toEqual([{ id: 1, score: '42' }]);
+});
+
 test('update mode changes existing rows and creates none', async () => {
   await rows('CREATE TABLE upd (id integer PRIMARY KEY, name text NOT NULL, score bigint)');
   await rows(`INSERT INTO upd VALUES (1, 'one', 1)`);

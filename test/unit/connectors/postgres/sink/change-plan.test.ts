@@ -3,7 +3,7 @@ import { SinkRecord } from '../../../../../connect-runtime/api';
 import type { BoundChange } from '../../../../../connectors/postgres/sink/bind-change';
 import { planStatements, singleChangeStatement } from '../../../../../connectors/postgres/sink/change-plan';
 import type { TableInfo } from '../../../../../connectors/postgres/sink/table-metadata';
-import { fakeTable } from './sink-test-support';
+import { fakeTable, textArrayParam } from './sink-test-support';
 
 const users = fakeTable({ name: 'users', columns: { id: 'int4', name: 'text', email: 'text' }, primaryKey: ['id'] });
 let offset = 0;
@@ -24,7 +24,7 @@ function change(op: BoundChange['op'], id: number | null, values: Record<string,
 }
 
 const summary = (statements: ReturnType<typeof planStatements>) =>
-  statements.map((s) => ({ kind: s.kind, params: s.params, offsets: s.changes.map((c) => c.record.kafkaOffset) }));
+  statements.map((s) => ({ kind: s.kind, params: s.params.map(textArrayParam), offsets: s.changes.map((c) => c.record.kafkaOffset) }));
 
 beforeEach(() => {
   offset = 0;
@@ -36,8 +36,8 @@ test('upserts of one row overlay: later values win, columns left out keep earlie
     batchSize: 100,
   });
   expect(summary(plan)).toEqual([
-    { kind: 'upsert', params: ['{"1"}', '{"a2"}', '{"a@x"}'], offsets: [0, 2] },
-    { kind: 'upsert', params: ['{"2"}', '{"b"}'], offsets: [1] },
+    { kind: 'upsert', params: [['1'], ['a2'], ['a@x']], offsets: [0, 2] },
+    { kind: 'upsert', params: [['2'], ['b']], offsets: [1] },
   ]);
   expect(plan[0]?.sql).toContain('("id", "name", "email")');
 });
@@ -48,8 +48,8 @@ test('a delete supersedes earlier upserts; an upsert after a delete runs after i
     { insertMode: 'upsert', batchSize: 100 },
   );
   expect(summary(plan)).toEqual([
-    { kind: 'delete', params: ['{"1","2"}'], offsets: [1, 3] },
-    { kind: 'upsert', params: ['{"2"}', '{"c"}'], offsets: [4] },
+    { kind: 'delete', params: [['1', '2']], offsets: [1, 3] },
+    { kind: 'upsert', params: [['2'], ['c']], offsets: [4] },
   ]);
 });
 
@@ -60,7 +60,7 @@ test('a truncate discards the changes before it', () => {
   });
   expect(summary(plan)).toEqual([
     { kind: 'truncate', params: [], offsets: [1] },
-    { kind: 'upsert', params: ['{"2"}', '{"b"}'], offsets: [2] },
+    { kind: 'upsert', params: [['2'], ['b']], offsets: [2] },
   ]);
 });
 
@@ -70,9 +70,9 @@ test('insert mode never merges rows: a second change to a row starts a new segme
     batchSize: 100,
   });
   expect(summary(plan)).toEqual([
-    { kind: 'insert', params: ['{"1","2"}', '{"a","b"}'], offsets: [0, 1] },
-    { kind: 'delete', params: ['{"2"}'], offsets: [3] },
-    { kind: 'insert', params: ['{"1"}', '{"c"}'], offsets: [2] },
+    { kind: 'insert', params: [['1', '2'], ['a', 'b']], offsets: [0, 1] },
+    { kind: 'delete', params: [['2']], offsets: [3] },
+    { kind: 'insert', params: [['1'], ['c']], offsets: [2] },
   ]);
 });
 
@@ -83,9 +83,9 @@ test('update mode skips rows without values; tables are written in order of firs
     { insertMode: 'update', batchSize: 2 },
   );
   expect(summary(plan)).toEqual([
-    { kind: 'update', params: ['{"1"}', '{"x"}'], offsets: [0] },
-    { kind: 'update', params: ['{"2","3"}', '{"b","c"}'], offsets: [2, 3] },
-    { kind: 'update', params: ['{"4"}', '{"d"}'], offsets: [4] },
+    { kind: 'update', params: [['1'], ['x']], offsets: [0] },
+    { kind: 'update', params: [['2', '3'], ['b', 'c']], offsets: [2, 3] },
+    { kind: 'update', params: [['4'], ['d']], offsets: [4] },
   ]);
   expect(plan[0]?.table).toBe(other);
 });

@@ -146,6 +146,14 @@ describe('connection URLs', () => {
     expect(connectionTarget(parseSinkConfig({ 'connection.host': 'h' }).raw).clientConfig.ssl).toBe(false);
   });
 
+  test('statements are prepared on the connection unless the URL says prepareThreshold=0, as for PgJDBC', () => {
+    const target = (url: string) => connectionTarget(parseSinkConfig({ 'connection.url': url }).raw);
+    expect(target('jdbc:postgresql://db/warehouse').prepareStatements).toBe(true);
+    expect(target('jdbc:postgresql://db/warehouse?prepareThreshold=5').prepareStatements).toBe(true);
+    expect(target('jdbc:postgresql://db/warehouse?prepareThreshold=0').prepareStatements).toBe(false);
+    expect(target('postgres://db/warehouse?preparethreshold=0').prepareStatements).toBe(false);
+  });
+
   test('passwords in URLs are hidden in messages', () => {
     expect(redactUrl('postgres://u:secret@h/db')).toBe('postgres://u:[hidden]@h/db');
     expect(redactUrl('jdbc:postgresql://h/db?user=u&password=secret&x=1')).toBe('jdbc:postgresql://h/db?user=u&password=[hidden]&x=1');

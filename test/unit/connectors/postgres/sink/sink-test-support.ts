@@ -284,3 +284,26 @@ export function fakeTable(options: {
     uniqueKeys: primaryKey.length > 0 ? [primaryKey] : [],
   };
 }
+
+/** The texts of a statement parameter holding a binary one-dimensional text[] (as array_recv reads it), for assertions. */
+export function textArrayParam(param: unknown): (string | null)[] {
+  if (!Buffer.isBuffer(param)) throw new Error(`expected a binary array parameter, got ${typeof param}`);
+  const dimensions = param.readInt32BE(0);
+  if (param.readInt32BE(8) !== 25) throw new Error(`expected text elements, got type ${param.readInt32BE(8)}`);
+  if (dimensions === 0) return [];
+  if (dimensions !== 1 || param.readInt32BE(16) !== 1) throw new Error('expected one dimension with lower bound 1');
+  const out: (string | null)[] = [];
+  let at = 20;
+  for (let i = param.readInt32BE(12); i > 0; i--) {
+    const length = param.readInt32BE(at);
+    at += 4;
+    if (length < 0) {
+      out.push(null);
+      continue;
+    }
+    out.push(param.toString('utf8', at, at + length));
+    at += length;
+  }
+  if (at !== param.length) throw new Error(`${param.length - at} bytes after the last element`);
+  return out;
+}
