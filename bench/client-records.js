@@ -19,30 +19,20 @@
  * to quote. Other load on the machine disturbs CPU time less than the wall clock, but not by nothing: compare two
  * builds by alternating runs, several of each.
  */
-const fs = require('node:fs');
-const path = require('node:path');
+const { distLoader, positiveArgs, median } = require('./lib/micro');
 
-const DIST = path.resolve(process.env.BENCH_DIST ?? path.join(__dirname, '..', 'dist'));
-if (!fs.existsSync(path.join(DIST, 'broker', 'client', 'index.js'))) {
-  process.stderr.write(`${DIST} has no broker client: run \`npm run build\` first\n`);
-  process.exit(1);
-}
-const { RecordBatchBuilder, Producer, decodeRecords } = require(path.join(DIST, 'broker', 'client', 'index.js'));
-const { PartitionFetcher } = require(path.join(DIST, 'broker', 'client', 'partition-fetcher.js'));
-const { assignOffset } = require(path.join(DIST, 'broker', 'protocol', 'record-batch.js'));
+const dist = distLoader('broker/client/index.js');
+const { RecordBatchBuilder, Producer, decodeRecords } = dist('broker', 'client', 'index.js');
+const { PartitionFetcher } = dist('broker', 'client', 'partition-fetcher.js');
+const { assignOffset } = dist('broker', 'protocol', 'record-batch.js');
 
-const N = Number(process.argv[2] ?? 200000);
-const REPS = Number(process.argv[3] ?? 5);
+const [N, REPS] = positiveArgs([200000, 5], 'node bench/client-records.js [N records > 0] [REPS > 0]');
 const VALUE_SIZE = Number(process.env.BENCH_VALUE_SIZE ?? 4096);
 const KEY_SIZE = Number(process.env.BENCH_KEY_SIZE ?? 40);
 const HEADERS = Number(process.env.BENCH_HEADERS ?? 3);
 const BATCH_SIZE = 262144;
 const FETCH_BYTES = 1048576;
 const TOPIC = 'cdc.public.orders';
-if (!Number.isInteger(N) || N <= 0 || !Number.isInteger(REPS) || REPS <= 0) {
-  process.stderr.write('usage: node bench/client-records.js [N records > 0] [REPS > 0]\n');
-  process.exit(2);
-}
 
 /** A JSON text of about `size` bytes in the shape of a Debezium envelope; `id` makes each one distinct. */
 function envelope(id, size) {
@@ -183,8 +173,6 @@ async function poll(n, responses) {
   }
   return { done, sum };
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
   const responses = fetchResponses();

@@ -6,12 +6,13 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const DIST = path.resolve(__dirname, '..', '..', 'dist');
+/** The build to measure: dist/ of this checkout, or BENCH_DIST (another build, for before/after runs). */
+const DIST = path.resolve(process.env.BENCH_DIST ?? path.join(__dirname, '..', '..', 'dist'));
 
-/** Requires a module of the build; exits with 1 and says so when dist/ lacks `probe` (a file under dist/). */
+/** Requires a module of the build; exits with 1 and says so when the build lacks `probe` (a file under it). */
 function distLoader(probe) {
   if (!fs.existsSync(path.join(DIST, ...probe.split('/')))) {
-    process.stderr.write('dist/ is missing: run `npm run build` first\n');
+    process.stderr.write(`${DIST} has no ${probe}: run \`npm run build\` first\n`);
     process.exit(1);
   }
   return (...parts) => require(path.join(DIST, ...parts));
