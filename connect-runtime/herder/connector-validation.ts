@@ -19,10 +19,11 @@ import {
   type ConfigKeyInfo,
 } from '../api';
 import { enrichWithTransforms, type PluginRegistry } from '../plugins';
+import { validateClientOverrides, type ClientOverridePolicy } from './client-override-policy';
 
 
-/** Framework keys (source or sink) and the connector's own, with their values and errors. */
-export async function validateConnectorConfig(registry: PluginRegistry, config: Record<string, string>): Promise<ConfigInfos> {
+/** Framework keys (source or sink), client overrides as the policy allows them, and the connector's own keys, with their values and errors. */
+export async function validateConnectorConfig(registry: PluginRegistry, config: Record<string, string>, overridePolicy: ClientOverridePolicy): Promise<ConfigInfos> {
   const className = config['connector.class'] ?? '';
   const lookup = registry.lookup(className, 'connector');
   if (lookup.status !== 'found') {
@@ -36,12 +37,12 @@ export async function validateConnectorConfig(registry: PluginRegistry, config: 
   const framework = validateToConfigInfos(className, frameworkDef, config);
   const connector = registry.newConnector(className);
   const own = buildConfigInfos(className, connector.config(), await connector.validate(config));
-  return mergeConfigInfos(className, framework, own);
+  return mergeConfigInfos(className, framework, validateClientOverrides(className, overridePolicy, config), own);
 }
 
 /** Throws Kafka's 400 answer, listing every error, unless the config is valid. */
-export async function requireValidConfig(registry: PluginRegistry, config: Record<string, string>): Promise<void> {
-  const result = await validateConnectorConfig(registry, config);
+export async function requireValidConfig(registry: PluginRegistry, config: Record<string, string>, overridePolicy: ClientOverridePolicy): Promise<void> {
+  const result = await validateConnectorConfig(registry, config, overridePolicy);
   if (result.error_count === 0) return;
   // One line per error message, as Kafka's AbstractHerder writes it (the messages name their keys).
   const messages = result.configs.flatMap((c) => c.value?.errors ?? []);

@@ -177,7 +177,7 @@ export class StandaloneHerder implements Herder, WorkerListener {
   putConnectorConfig(name: string, config: Record<string, string>, opts: { allowReplace: boolean; initialState?: InitialState }): Promise<{ created: boolean; info: ConnectorInfo }> {
     return this.serialized(async () => {
       // Kafka validates first: an invalid config is a 400 even when the name is taken.
-      await requireValidConfig(this.opts.registry, config);
+      await requireValidConfig(this.opts.registry, config, this.opts.worker.config.connectorClientConfigOverridePolicy);
       const existing = this.states.get(name);
       if (existing && !opts.allowReplace) throw new AlreadyExistsError(`Connector ${name} already exists`);
       const targetState = existing?.targetState ?? TARGET_OF[opts.initialState ?? 'RUNNING'];
@@ -287,7 +287,7 @@ export class StandaloneHerder implements Herder, WorkerListener {
 
   async validateConnectorConfig(config: Record<string, string>, pluginFromPath?: string): Promise<ConfigInfos> {
     checkValidateRequest(config, pluginFromPath);
-    return validateConnectorConfig(this.opts.registry, config);
+    return validateConnectorConfig(this.opts.registry, config, this.opts.worker.config.connectorClientConfigOverridePolicy);
   }
 
   loggers(): Record<string, LoggerLevel> {

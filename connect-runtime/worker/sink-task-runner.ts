@@ -30,7 +30,8 @@ export interface SinkTaskRunnerOptions extends TaskRunnerBase {
   errors: ErrorHandler;
 }
 
-const POLL_WAIT_MS = 500;
+/** How often a paused task polls, to keep its group membership alive. */
+const PAUSED_POLL_INTERVAL_MS = 500;
 
 /** Records ready for put(), with the positions a commit may store once it returned. */
 interface PutBatch {
@@ -152,11 +153,12 @@ export class SinkTaskRunner {
       if (this.paused) {
         // Keep the membership alive (poll heartbeats) while handing nothing to the task.
         await consumer.poll({ maxWaitMs: 0, signal: this.abort.signal }).catch(() => undefined);
-        await new Promise((r) => setTimeout(r, POLL_WAIT_MS));
+        await new Promise((r) => setTimeout(r, PAUSED_POLL_INTERVAL_MS));
         continue;
       }
       // While a put is out, a poll that finds nothing need not wait long: the put's end may bring a commit.
-      const fetched = await consumer.poll({ maxWaitMs: this.putInFlight ? 0 : POLL_WAIT_MS, signal: this.abort.signal });
+      // Otherwise the consumer's own fetch.max.wait.ms applies.
+      const fetched = await consumer.poll({ maxWaitMs: this.putInFlight ? 0 : undefined, signal: this.abort.signal });
       const seeksAtFetch = this.seekCount;
       const converted = await this.convert(fetched);
       await this.settle();

@@ -13,7 +13,7 @@ import { loadCompression } from '../../broker/client/compression';
 import type { WorkerConfig } from '../config';
 import type { PluginRegistry } from '../plugins';
 import type { OffsetStore } from '../storage/offset-store';
-import { taskProducerOptions } from './client-settings';
+import { taskConsumerOptions, taskProducerOptions } from './client-settings';
 import { ErrorHandler } from './error-handler';
 import type { RecordConverters } from './record-conversion';
 import { SinkOffsetsAdmin, type SinkPartitionOffset } from './sink-offsets';
@@ -167,13 +167,14 @@ export class Worker {
         });
         running = { connector: connectorName, runner, producer };
       } else if (task instanceof SinkTask) {
+        const consumerOptions = taskConsumerOptions(this.opts.config.consumerConfigs, connectorConfig);
         const subscription = await this.sinkSubscription(taskConfig);
         let runner: SinkTaskRunner | null = null;
         const consumer = new GroupConsumer(this.opts.client, {
+          ...consumerOptions,
           groupId: SinkOffsetsAdmin.groupId(connectorName),
           ...subscription,
           autoCommit: false,
-          autoOffsetReset: 'earliest',
           listener: {
             onPartitionsRevoked: (parts) => runner?.onPartitionsRevoked(parts),
             onPartitionsAssigned: (parts) => runner?.onPartitionsAssigned(parts),
