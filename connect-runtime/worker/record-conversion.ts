@@ -36,11 +36,7 @@ export function toOutgoing(record: SourceRecord, converters: RecordConverters): 
 }
 
 export function toSinkRecord(topic: string, partition: number, consumed: ConsumedRecord, converters: RecordConverters): SinkRecord {
-  const headers = new ConnectHeaders();
-  for (const [key, bytes] of consumed.headers) {
-    const sv = converters.header.toConnectHeader(topic, key, bytes);
-    headers.add(new ConnectHeader(key, sv.schema, sv.value));
-  }
+  const headers = toConnectHeaders(topic, consumed, converters.header);
   const key = converters.key.toConnectData(topic, headers, consumed.key);
   const value = converters.value.toConnectData(topic, headers, consumed.value);
   return new SinkRecord({
@@ -55,6 +51,16 @@ export function toSinkRecord(topic: string, partition: number, consumed: Consume
     timestampType: consumed.timestampType === 'LogAppendTime' ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME,
     headers,
   });
+}
+
+/** A consumed record's headers as Connect headers; throws when the converter fails or gives a value its schema refuses. */
+function toConnectHeaders(topic: string, consumed: ConsumedRecord, converter: HeaderConverter): ConnectHeaders {
+  const headers = new ConnectHeaders();
+  for (const [key, bytes] of consumed.headers) {
+    const sv = converter.toConnectHeader(topic, key, bytes);
+    headers.add(new ConnectHeader(key, sv.schema, sv.value));
+  }
+  return headers;
 }
 
 /**
@@ -77,8 +83,8 @@ export function failedSourceStage(record: SourceRecord, transform: (r: SourceRec
 
 /** Which step of turning consumed bytes into a transformed SinkRecord throws (see failedSourceStage). */
 export function failedSinkStage(topic: string, consumed: ConsumedRecord, converters: RecordConverters): ErrorStage {
-  const headers = new ConnectHeaders();
-  if (throws(() => consumed.headers.forEach(([key, bytes]) => converters.header.toConnectHeader(topic, key, bytes)))) return 'HEADER_CONVERTER';
+  let headers = new ConnectHeaders();
+  if (throws(() => (headers = toConnectHeaders(topic, consumed, converters.header)))) return 'HEADER_CONVERTER';
   if (throws(() => converters.key.toConnectData(topic, headers, consumed.key))) return 'KEY_CONVERTER';
   if (throws(() => converters.value.toConnectData(topic, headers, consumed.value))) return 'VALUE_CONVERTER';
   return 'TRANSFORMATION';
