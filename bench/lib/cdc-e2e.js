@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const proc = require('./proc');
+const connectRest = require('./connect-rest');
 const { ROOT } = require('./broker');
 
 const CONNECTOR = 'bench-cdc';
@@ -100,49 +101,14 @@ async function startWorker(dir, timeoutMs = 30000) {
   return { child, pid: child.pid, restPort, brokerPort, tail, stop, exitInfo: () => exit };
 }
 
-async function rest(port, method, urlPath, body) {
-  const r = await fetch(`http://127.0.0.1:${port}${urlPath}`, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    /* not JSON */
-  }
-  return { status: r.status, json, text };
-}
-
-/** The connector cannot run here (unknown class, rejected config, FAILED): not worth retrying in later runs. */
-function unavailable(message) {
-  const err = new Error(message);
-  err.unavailable = true;
-  return err;
-}
-
-/** A FAILED connector or task as an error text, or null. */
-function failure(status) {
-  const first = (trace) => String(trace || '').split('\n')[0];
-  if (status?.connector?.state === 'FAILED') return `connector FAILED: ${first(status.connector.trace)}`;
-  const t = (status?.tasks || []).find((x) => x.state === 'FAILED');
-  return t ? `task FAILED: ${first(t.trace)}` : null;
-}
-
 /** POST /connectors; throws (marked unavailable) when the worker rejects it. */
 async function postConnector(worker, config) {
-  const posted = await rest(worker.restPort, 'POST', '/connectors', { name: CONNECTOR, config });
-  if (posted.status !== 201 && posted.status !== 200) {
-    throw unavailable(`POST /connectors answered ${posted.status}: ${posted.json?.message ?? posted.text.slice(0, 200)}`);
-  }
+  await connectRest.postConnector(worker, CONNECTOR, config);
 }
 
 /** Throws (marked unavailable) when the connector or its task has FAILED. */
 async function checkStatus(worker) {
-  const why = failure((await rest(worker.restPort, 'GET', `/connectors/${CONNECTOR}/status`)).json);
-  if (why) throw unavailable(why);
+  await connectRest.checkStatus(worker, CONNECTOR);
 }
 
 /**
@@ -195,7 +161,7 @@ async function watchTopic({ worker, table, rows, timeoutMs, sample = () => null 
 
 /** Removes the connector (its slot stays: the bench drops it). */
 async function deleteConnector(worker) {
-  await rest(worker.restPort, 'DELETE', `/connectors/${CONNECTOR}`).catch(() => null);
+  await connectRest.deleteConnector(worker, CONNECTOR);
 }
 
 module.exports = { startWorker, postConnector, checkStatus, watchTopic, deleteConnector, workerProperties, connectorConfig, topicOf, CONNECTOR_CLASS, POLL_MS };

@@ -10,6 +10,7 @@
  */
 const path = require('node:path');
 const proc = require('./proc');
+const connectRest = require('./connect-rest');
 const workload = require('./cdc-workload');
 const { cpuBetween } = require('./pg-server');
 const { figures, boxShare } = require('./pg-figures');
@@ -81,39 +82,8 @@ function connectorConfig({ host, port, user, password, topic }) {
   };
 }
 
-async function rest(port, method, urlPath, body) {
-  const r = await fetch(`http://127.0.0.1:${port}${urlPath}`, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    /* not JSON */
-  }
-  return { status: r.status, json, text };
-}
-
-/** The connector cannot run here (unknown class, rejected config, FAILED): not worth retrying in later runs. */
-function unavailable(message) {
-  const err = new Error(message);
-  err.unavailable = true;
-  return err;
-}
-
-async function checkStatus(worker) {
-  const status = (await rest(worker.restPort, 'GET', `/connectors/${CONNECTOR}/status`)).json;
-  const first = (trace) => String(trace || '').split('\n')[0];
-  if (status?.connector?.state === 'FAILED') throw unavailable(`connector FAILED: ${first(status.connector.trace)}`);
-  const t = (status?.tasks || []).find((x) => x.state === 'FAILED');
-  if (t) throw unavailable(`task FAILED: ${first(t.trace)}`);
-}
-
 async function deleteConnector(worker) {
-  await rest(worker.restPort, 'DELETE', `/connectors/${CONNECTOR}`).catch(() => null);
+  await connectRest.deleteConnector(worker, CONNECTOR);
 }
 
 /**
@@ -150,7 +120,7 @@ async function watchTable({ worker, client, rows, maxId, timeoutMs, sample }) {
     const now = Date.now();
     if (now - lastStatus >= STATUS_EVERY_MS) {
       lastStatus = now;
-      await checkStatus(worker);
+      await connectRest.checkStatus(worker, CONNECTOR);
     }
     if (now - t0 > timeoutMs) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s with ${seen} of ${rows} rows in ${TARGET}`);
     await proc.sleep(POLL_MS);
@@ -162,10 +132,7 @@ async function runOurs({ pg, worker, client, pgInfo, topic, rows, maxId, timeout
   const pollPid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
   const start = { cpuS: proc.cpuSeconds(worker.pid), mainCpuS: proc.mainThreadCpuSeconds(worker.pid), pg: pg.cpuSample(), box: proc.boxCpu() };
   const t0 = process.hrtime.bigint();
-  const posted = await rest(worker.restPort, 'POST', '/connectors', { name: CONNECTOR, config: connectorConfig({ ...pgInfo, topic }) });
-  if (posted.status !== 201 && posted.status !== 200) {
-    throw unavailable(`POST /connectors answered ${posted.status}: ${posted.json?.message ?? posted.text.slice(0, 200)}`);
-  }
+  await connectRest.postConnector(worker, CONNECTOR, connectorConfig({ ...pgInfo, topic }));
   const got = await watchTable({ worker, client, rows, maxId, timeoutMs, sample: () => ({ pg: pg.cpuSample(), box: proc.boxCpu() }) });
   const wallS = Number(got.doneAt - t0) / 1e9;
   const diff = (a, b) => (a !== null && b !== null ? b - a : null);
