@@ -219,41 +219,14 @@ class JsonReader {
   private readNumber(): JsonNode {
     const text = this.text;
     const start = this.pos;
-    let i = start;
-    if (text.charCodeAt(i) === 45) i++;
-    const intStart = i;
-    while (isDigit(text.charCodeAt(i))) i++;
-    if (i === intStart || (text.charCodeAt(intStart) === 48 && i - intStart > 1)) {
-      this.pos = start;
-      this.fail('invalid number');
-    }
-    let integral = true;
-    if (text.charCodeAt(i) === 46) {
-      integral = false;
-      const fracStart = ++i;
-      while (isDigit(text.charCodeAt(i))) i++;
-      if (i === fracStart) {
-        this.pos = start;
-        this.fail('invalid number');
-      }
-    }
-    const e = text.charCodeAt(i);
-    if (e === 101 || e === 69) {
-      integral = false;
-      i++;
-      const sign = text.charCodeAt(i);
-      if (sign === 43 || sign === 45) i++;
-      const expStart = i;
-      while (isDigit(text.charCodeAt(i))) i++;
-      if (i === expStart) {
-        this.pos = start;
-        this.fail('invalid number');
-      }
-    }
-    this.pos = i;
-    const literal = text.slice(start, i);
-    if (!integral) return this.keepFractions ? new JsonFraction(literal) : Number(literal);
-    if (i - intStart <= 15) return Number(literal);
+    const intEnd = jsonIntegerEnd(text, start);
+    const end = intEnd < 0 ? -1 : jsonFractionEnd(text, intEnd);
+    if (end < 0) this.fail('invalid number');
+    this.pos = end;
+    const literal = text.slice(start, end);
+    if (end !== intEnd) return this.keepFractions ? new JsonFraction(literal) : Number(literal);
+    const digits = text.charCodeAt(start) === 45 ? end - start - 1 : end - start;
+    if (digits <= 15) return Number(literal);
     const big = BigInt(literal);
     return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
   }
@@ -284,6 +257,36 @@ class JsonReader {
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
+}
+
+/** Where the integer part of a JSON number at `start` ends (an optional minus, then 0 or digits not led by 0), or -1. */
+export function jsonIntegerEnd(text: string, start: number): number {
+  let i = start;
+  if (text.charCodeAt(i) === 45) i++;
+  const digitsStart = i;
+  while (isDigit(text.charCodeAt(i))) i++;
+  if (i === digitsStart || (i - digitsStart > 1 && text.charCodeAt(digitsStart) === 48)) return -1;
+  return i;
+}
+
+/** Where a JSON number's optional fraction and exponent, after its integer part ending at `from`, end; -1 when malformed. */
+export function jsonFractionEnd(text: string, from: number): number {
+  let i = from;
+  if (text.charCodeAt(i) === 46) {
+    const fractionStart = ++i;
+    while (isDigit(text.charCodeAt(i))) i++;
+    if (i === fractionStart) return -1;
+  }
+  const e = text.charCodeAt(i);
+  if (e === 101 || e === 69) {
+    i++;
+    const sign = text.charCodeAt(i);
+    if (sign === 43 || sign === 45) i++;
+    const exponentStart = i;
+    while (isDigit(text.charCodeAt(i))) i++;
+    if (i === exponentStart) return -1;
+  }
+  return i;
 }
 
 /**

@@ -18,6 +18,7 @@ import { ConnectDate, ConnectTime, ConnectTimestamp, Decimal } from '../api/logi
 import type { Schema } from '../api/schema';
 import { Struct } from '../api/struct';
 import { compile, Kind, type Plan } from './json-payload-plan';
+import { jsonFractionEnd, jsonIntegerEnd } from './json-parser';
 
 /** read()'s answer when it leaves the text to the general path. */
 export const NOT_READ: unique symbol = Symbol('not read by the payload fast path');
@@ -297,27 +298,11 @@ export class JsonPayloadReader {
   private float(): number {
     const text = this.text;
     const start = this.pos;
-    let i = start;
-    if (text.charCodeAt(i) === 45) i++;
-    const intStart = i;
-    while (isDigit(text.charCodeAt(i))) i++;
-    if (i === intStart || (i - intStart > 1 && text.charCodeAt(intStart) === 48)) throw GIVE_UP;
-    if (text.charCodeAt(i) === 46) {
-      const fracStart = ++i;
-      while (isDigit(text.charCodeAt(i))) i++;
-      if (i === fracStart) throw GIVE_UP;
-    }
-    const e = text.charCodeAt(i);
-    if (e === 101 || e === 69) {
-      i++;
-      const sign = text.charCodeAt(i);
-      if (sign === 43 || sign === 45) i++;
-      const expStart = i;
-      while (isDigit(text.charCodeAt(i))) i++;
-      if (i === expStart) throw GIVE_UP;
-    }
-    this.pos = i;
-    return Number(text.slice(start, i));
+    const intEnd = jsonIntegerEnd(text, start);
+    const end = intEnd < 0 ? -1 : jsonFractionEnd(text, intEnd);
+    if (end < 0) throw GIVE_UP;
+    this.pos = end;
+    return Number(text.slice(start, end));
   }
 
   /** Consumes `word` (null, true or false), compared a character at a time, which beats startsWith for 4 or 5. */
@@ -380,8 +365,4 @@ function nonFinite(text: string): number {
 function indexOrEnd(text: string, search: string, from: number): number {
   const at = text.indexOf(search, from);
   return at < 0 ? text.length : at;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
